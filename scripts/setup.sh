@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every system dependency of frugal with apt-get. Idempotent: packages already
+# present are skipped, so a second run costs a few seconds.
+# Usage: sudo scripts/setup.sh   (or as root)
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git ca-certificates
+  libtorch-dev
+  # Both OpenBLAS builds are installed; scripts/select-blas.sh picks the one libtorch uses
+  # (measured in docs/benchmarks.md: the OpenMP build follows torch's thread count).
+  libopenblas-dev libopenblas0-openmp libopenblas0-pthread
+  libgloo-dev
+  libcli11-dev nlohmann-json3-dev libsimdjson-dev libutf8proc-dev libpcre2-dev
+  libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all ${#packages[@]} packages present"
+fi
+
+"$(dirname "$0")/select-blas.sh"

@@ -1,0 +1,48 @@
+#pragma once
+// The frugal CLI: one file per command; each registers its subcommand and a runner.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/cache.h"
+
+namespace frugal::cli {
+
+// Options every command sees (config keys at the top level of a config file).
+struct GlobalOptions {
+  std::string log_level = "info";
+  int threads = 0;        // 0: all available cores (see core/threads.h)
+  std::string mirror;     // data mirror directory (FRUGAL_MIRROR)
+  std::string home;       // cache directory (FRUGAL_HOME)
+  bool no_progress = false;
+  bool offline = false;   // never download
+
+  DataCache data_cache() const;
+};
+
+using Runner = std::function<int()>;
+
+class CommandTable {
+ public:
+  // Registers what runs when sub is the command given.
+  void add(CLI::App* sub, Runner run) { runners_.push_back({sub, std::move(run)}); }
+  // The runner of the deepest parsed subcommand, or nullptr.
+  const Runner* selected() const;
+
+ private:
+  std::vector<std::pair<CLI::App*, Runner>> runners_;
+};
+
+// Adds "Example:" lines to a command's --help.
+void set_example(CLI::App* sub, const std::string& example);
+
+void register_data_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_squad_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_eval_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_info_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+
+}  // namespace frugal::cli

@@ -1,0 +1,122 @@
+#include "data/json_input.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "text/utf8.h"
+
+namespace frugal {
+
+simdjson::dom::element parse_json_text(simdjson::dom::parser& parser, std::string_view text, const std::string& name) {
+  const auto bad = find_invalid_utf8(text);
+  if (bad != kValidUtf8) throw InputError(locate_offset(text, bad, name), "invalid UTF-8");
+  auto result = parser.parse(text.data(), text.size(), true);
+  if (result.error() == simdjson::SUCCESS) return result.value_unsafe();
+  // simdjson reports no position; nlohmann's parser does, and runs only on this error path.
+  try {
+    const auto reparsed = nlohmann::json::parse(text.begin(), text.end());
+    (void)reparsed;
+  } catch (const nlohmann::json::parse_error& e) {
+    const std::string message = e.what();
+    const auto colon = message.find("syntax error");
+    const std::string detail = colon == std::string::npos ? message : message.substr(colon);
+    throw InputError(locate_offset(text, e.byte > 0 ? e.byte - 1 : 0, name), "malformed JSON: " + detail);
+  } catch (const std::exception&) {
+  }
+  throw InputError(InputLocation{name}, std::string("malformed JSON: ") + simdjson::error_message(result.error()));
+}
+
+simdjson::dom::element parse_json_file(simdjson::dom::parser& parser, const std::string& path) {
+  simdjson::padded_string content;
+  if (auto error = simdjson::padded_string::load(path).get(content)) {
+    throw InputError(InputLocation{path}, std::string("cannot read file: ") + simdjson::error_message(error));
+  }
+  return parse_json_text(parser, std::string_view(content.data(), content.size()), path);
+  // NOTE: the DOM parser copies what it needs; content may go out of scope.
+}
+
+JsonContext JsonContext::child(std::string_view key) const {
+  return JsonContext{file, path.empty() ? std::string(key) : path + "." + std::string(key)};
+}
+
+JsonContext JsonContext::index(std::size_t i) const { return JsonContext{file, path + "[" + std::to_string(i) + "]"}; }
+
+void JsonContext::fail(const std::string& what) const {
+  InputLocation where{file};
+  where.path = path.empty() ? "(root)" : path;
+  throw InputError(where, what);
+}
+
+simdjson::dom::object json_object(simdjson::dom::element e, const JsonContext& at) {
+  simdjson::dom::object o;
+  if (e.get(o)) at.fail("expected an object");
+  return o;
+}
+
+simdjson::dom::array json_array(simdjson::dom::element e, const JsonContext& at) {
+  simdjson::dom::array a;
+  if (e.get(a)) at.fail("expected an array");
+  return a;
+}
+
+std::string_view json_string(simdjson::dom::element e, const JsonContext& at) {
+  std::string_view s;
+  if (e.get(s)) at.fail("expected a string");
+  return s;
+}
+
+std::int64_t json_int(simdjson::dom::element e, const JsonContext& at) {
+  std::int64_t v;
+  if (e.get(v) == simdjson::SUCCESS) return v;
+  double d;
+  // JSON writers sometimes print integral offsets as 12.0; accept those, nothing else.
+  if (e.get(d) == simdjson::SUCCESS && d == static_cast<double>(static_cast<std::int64_t>(d))) {
+    return static_cast<std::int64_t>(d);
+  }
+  at.fail("expected an integer");
+}
+
+double json_number(simdjson::dom::element e, const JsonContext& at) {
+  double d;
+  if (e.get(d)) at.fail("expected a number");
+  return d;
+}
+
+simdjson::dom::element json_field(simdjson::dom::object o, std::string_view key, const JsonContext& at) {
+  simdjson::dom::element e;
+  if (o.at_key(key).get(e)) at.fail("missing field \"" + std::string(key) + "\"");
+  return e;
+}
+
+bool json_has(simdjson::dom::object o, std::string_view key) {
+  simdjson::dom::element e;
+  return o.at_key(key).get(e) == simdjson::SUCCESS;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  out.push_back('"');
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(hex[c >> 4]);
+          out.push_back(hex[c & 15]);
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace frugal
