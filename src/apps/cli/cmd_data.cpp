@@ -11,7 +11,7 @@ namespace frugal::cli {
 void register_data_command(CLI::App& app, CommandTable& table, const GlobalOptions& global) {
   auto* data = app.add_subcommand("data", "Registered data sets: list, fetch into the cache, verify, locate");
   data->require_subcommand(1);
-  set_example(data, "  FRUGAL_MIRROR=../shared/data frugal data fetch squad-v1.1-dev");
+  set_example(data, "  frugal --mirror ../shared/data data fetch squad-v1.1-dev");
 
   auto* list = data->add_subcommand("list", "List registered data sets and where each would come from");
   set_example(list, "  frugal --mirror ../shared/data data list");
@@ -53,7 +53,7 @@ void register_data_command(CLI::App& app, CommandTable& table, const GlobalOptio
   auto* verify = data->add_subcommand("verify", "Recompute checksums of data sets in the cache (else the mirror)");
   auto verify_names = std::make_shared<std::vector<std::string>>();
   verify->add_option("names", *verify_names, "Data set names (default: all registered)");
-  set_example(verify, "  FRUGAL_MIRROR=../shared/data frugal data verify");
+  set_example(verify, "  frugal --mirror ../shared/data data verify   (or FRUGAL_MIRROR=../shared/data frugal data verify)");
   table.add(verify, [&global, verify_names] {
     const auto cache = global.data_cache();
     std::vector<std::string> names = *verify_names;

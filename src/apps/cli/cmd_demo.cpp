@@ -96,7 +96,7 @@ void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptio
   auto args = std::make_shared<DemoArgs>();
   demo->add_option("--out", args->out_dir, "Directory for predictions, scores and metrics.jsonl")
       ->capture_default_str();
-  set_example(demo, "  FRUGAL_MIRROR=../shared/data frugal demo --out /tmp/demo");
+  set_example(demo, "  frugal --mirror ../shared/data demo --out /tmp/demo");
   table.add(demo, [args, &global] {
     std::filesystem::create_directories(args->out_dir);
     auto cache = global.data_cache();

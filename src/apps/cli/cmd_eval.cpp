@@ -17,6 +17,7 @@ struct EvalSquadArgs {
   double na_prob_thresh = 1.0;
   std::string out;
   std::string squad_version;
+  std::string per_question;
 };
 
 // A path, or the name of a registered single-JSON data set such as squad-v1.1-dev.
@@ -44,6 +45,7 @@ int run_eval_squad(const EvalSquadArgs& args, const GlobalOptions& global) {
   options.na_prob_thresh = args.na_prob_thresh;
   const auto result = evaluate_squad(data, predictions, options);
   for (const auto& message : result.messages) std::cerr << message << "\n";
+  if (!args.per_question.empty()) write_file_atomic(args.per_question, format_squad_question_scores(result));
   if (!args.out.empty()) {
     write_file_atomic(args.out, format_squad_eval(result, false));
   } else {
@@ -70,6 +72,8 @@ void register_eval_command(CLI::App& app, CommandTable& table, const GlobalOptio
   squad->add_option("--out", args->out, "Write the JSON here (as the official --out-file) instead of stdout");
   squad->add_option("--squad-version", args->squad_version,
                     "1.1 or 2.0; default: from the data file's \"version\" (v2.x -> 2.0, else 1.1)");
+  squad->add_option("--per-question", args->per_question,
+                    "Also write each question's raw EM/F1 as JSON Lines (for error analysis)");
   set_example(squad,
               "  frugal eval squad squad-v2.0-dev predictions.json --na-prob na_probs.json\n"
               "  frugal eval squad ../shared/data/squad/dev-v1.1.json predictions.json --out eval.json");

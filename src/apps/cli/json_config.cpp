@@ -60,15 +60,15 @@ nlohmann::json typed(const std::string& text) {
 
 bool skip_option(const CLI::Option* opt) {
   const std::string name = opt->get_single_name();
-  return name.empty() || name == "help" || name == "config" || name == "dump-config" || name == "version" ||
-         opt->get_lnames().empty();
+  return name.empty() || name == "help" || name == "config" || name == "dump-config" || name == "version";
 }
 
 nlohmann::json dump_app(const CLI::App* app, bool default_also) {
   nlohmann::json out = nlohmann::json::object();
   for (const CLI::Option* opt : app->get_options()) {
     if (skip_option(opt)) continue;
-    const std::string name = opt->get_lnames().front();
+    // Long option name, or the name of a positional argument.
+    const std::string name = opt->get_lnames().empty() ? opt->get_single_name() : opt->get_lnames().front();
     std::vector<std::string> values;
     if (opt->count() > 0) {
       values = opt->results();

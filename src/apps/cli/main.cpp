@@ -54,6 +54,8 @@ static int run(int argc, char** argv) {
   CLI::App app{"frugal: train good NLP and vision models from little labelled data, and run them cheaply"};
   app.name("frugal");
   app.require_subcommand(1);
+  // Global options (--dump-config, --threads, ...) may also follow the subcommand.
+  app.fallthrough(true);
   app.allow_config_extras(CLI::config_extras_mode::error);
   app.set_version_flag("--version", std::string("frugal ") + kVersion + " (" + kGitDescribe + ")");
   auto config = std::make_shared<JsonConfig>();

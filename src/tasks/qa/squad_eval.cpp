@@ -115,8 +115,11 @@ SquadEvalResult evaluate_v1(const SquadDataset& data, const SquadPredictions& pr
         }
         std::vector<std::string> golds;
         for (const auto& a : qa.answers) golds.push_back(a.text);
-        exact_match += max_over_golds(golds, it->second, true, result.version);
-        f1 += max_over_golds(golds, it->second, false, result.version);
+        const double exact = max_over_golds(golds, it->second, true, result.version);
+        const double f1_here = max_over_golds(golds, it->second, false, result.version);
+        exact_match += exact;
+        f1 += f1_here;
+        result.per_question.push_back({qa.id, exact, f1_here});
       }
   if (total == 0) throw InputError("the data file has no questions");
   result.metrics = {{"exact_match", 100.0 * exact_match / static_cast<double>(total)},
@@ -163,6 +166,7 @@ SquadEvalResult evaluate_v2(const SquadDataset& data, const SquadPredictions& pr
     if (golds.empty()) golds.push_back("");
     exact_raw[i] = max_over_golds(golds, it->second, true, result.version);
     f1_raw[i] = max_over_golds(golds, it->second, false, result.version);
+    result.per_question.push_back({qa.id, exact_raw[i], f1_raw[i]});
   }
 
   std::vector<double> exact_thresh(questions.size()), f1_thresh(questions.size());
@@ -249,6 +253,16 @@ SquadEvalResult evaluate_squad(const SquadDataset& data, const SquadPredictions&
     return evaluate_v1(data, predictions);
   }
   return evaluate_v2(data, predictions, options);
+}
+
+std::string format_squad_question_scores(const SquadEvalResult& result) {
+  std::string out;
+  for (const auto& q : result.per_question) {
+    out += "{\"id\": ";
+    append_json_string(out, q.id);
+    out += ", \"exact\": " + py::float_repr(q.exact) + ", \"f1\": " + py::float_repr(q.f1) + "}\n";
+  }
+  return out;
 }
 
 std::string format_squad_eval(const SquadEvalResult& result, bool to_stdout) {

@@ -32,8 +32,16 @@ struct SquadEvalOptions {
   double na_prob_thresh = 1.0;
 };
 
+// One question's raw score (max over gold answers, before any no-answer threshold).
+struct SquadQuestionScore {
+  std::string id;
+  double exact = 0;
+  double f1 = 0;
+};
+
 struct SquadEvalResult {
   SquadMetricVersion version = SquadMetricVersion::V1_1;
+  std::vector<SquadQuestionScore> per_question;  // questions that have a prediction, file order
   py::JsonNumberObject metrics;       // in the official key order
   std::vector<std::string> messages;  // what the official script prints on stderr
   double metric(const std::string& key) const;
@@ -43,6 +51,10 @@ struct SquadEvalResult {
 // prediction, or without an na-prob.
 SquadEvalResult evaluate_squad(const SquadDataset& data, const SquadPredictions& predictions,
                                const SquadEvalOptions& options);
+
+// JSON Lines {"id": ..., "exact": ..., "f1": ...}, one per scored question: for error
+// analysis, and for checking the metric question by question against the reference.
+std::string format_squad_question_scores(const SquadEvalResult& result);
 
 // The text the official script prints (to_stdout) or writes with --out-file.
 std::string format_squad_eval(const SquadEvalResult& result, bool to_stdout);
