@@ -14,6 +14,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libsimdjson-dev libutf8proc-dev libpcre2-dev
   libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  unicode-data
   python3
 )
 
@@ -34,6 +35,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "setup: all ${#packages[@]} packages present"
+fi
+
+# Node.js and npm run the reference tokenizer (HF tokenizers, npm) in tests and benchmarks
+# only. The machine image ships them; install Debian's when absent.
+if ! command -v npm >/dev/null 2>&1; then
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 
 "$(dirname "$0")/select-blas.sh"
