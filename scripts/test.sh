@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+scripts/setup-peers.sh
 scripts/build.sh
 export FRUGAL_MIRROR="${FRUGAL_MIRROR:-$(cd .. && pwd)/shared/data}"
 cd build

@@ -3,8 +3,8 @@
 #include <unordered_set>
 
 #include "core/atomic_file.h"
-#include "data/json_input.h"
-#include "text/utf8.h"
+#include "core/json_input.h"
+#include "core/utf8.h"
 
 namespace frugal {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "text/unicode_props.h"
-#include "text/utf8.h"
+#include "core/utf8.h"
 
 namespace frugal {
 
@@ -29,8 +29,10 @@ void load_normalized(std::string_view text, std::size_t from, std::size_t to, No
 void BertNormalizer::normalize(const NormalizedText& in, NormalizedText& out) const {
   out.clear();
   const bool strip = options_.strip_accents < 0 ? options_.lowercase : options_.strip_accents == 1;
-  char32_t decomposed[8];
-  char32_t lowered[2];
+  thread_local NormalizedText decomposed;
+  decomposed.clear();
+  char32_t parts[8];
+  // 1. clean text, pad CJK, and (when stripping accents) decompose to NFD.
   for (std::size_t i = 0; i < in.size(); ++i) {
     char32_t c = in.chars[i];
     const auto b = in.begin[i], e = in.end[i];
@@ -39,23 +41,42 @@ void BertNormalizer::normalize(const NormalizedText& in, NormalizedText& out) co
       if (unicode::is_bert_whitespace(c)) c = ' ';
     }
     const bool chinese = options_.handle_chinese_chars && unicode::is_chinese_char(c);
-    if (chinese) out.push(' ', b, e);
-    std::size_t n = 1;
-    decomposed[0] = c;
-    if (strip) n = unicode::decompose_canonical(c, decomposed);
-    const std::size_t mark_start = out.size();
-    for (std::size_t k = 0; k < n; ++k) {
-      char32_t d = decomposed[k];
-      if (strip && unicode::is_mark_nonspacing(d)) continue;
-      if (options_.lowercase) {
-        const auto m = unicode::to_lower_full(d, lowered);
-        for (std::size_t j = 0; j < m; ++j) out.push(lowered[j], b, e);
-      } else {
-        out.push(d, b, e);
+    if (chinese) decomposed.push(' ', b, e);
+    const std::size_t n = strip ? unicode::decompose_canonical(c, parts) : (parts[0] = c, 1);
+    for (std::size_t k = 0; k < n; ++k) decomposed.push(parts[k], b, e);
+    if (chinese) decomposed.push(' ', b, e);
+  }
+  // 2. NFD's canonical ordering: combining marks in each run sorted by combining class.
+  // The characters move; the alignments stay where they were, as in HF's NormalizedString.
+  if (strip) {
+    std::size_t i = 0;
+    while (i < decomposed.size()) {
+      if (unicode::combining_class(decomposed.chars[i]) == 0) {
+        ++i;
+        continue;
       }
+      std::size_t j = i;
+      while (j < decomposed.size() && unicode::combining_class(decomposed.chars[j]) != 0) ++j;
+      if (j - i > 1) {
+        std::stable_sort(decomposed.chars.begin() + static_cast<std::ptrdiff_t>(i),
+                         decomposed.chars.begin() + static_cast<std::ptrdiff_t>(j),
+                         [](char32_t a, char32_t b) { return unicode::combining_class(a) < unicode::combining_class(b); });
+      }
+      i = j;
     }
-    (void)mark_start;
-    if (chinese) out.push(' ', b, e);
+  }
+  // 3. drop nonspacing marks, lowercase.
+  char32_t lowered[2];
+  for (std::size_t i = 0; i < decomposed.size(); ++i) {
+    const char32_t d = decomposed.chars[i];
+    const auto b = decomposed.begin[i], e = decomposed.end[i];
+    if (strip && unicode::is_mark_nonspacing(d)) continue;
+    if (options_.lowercase) {
+      const auto m = unicode::to_lower_full(d, lowered);
+      for (std::size_t j = 0; j < m; ++j) out.push(lowered[j], b, e);
+    } else {
+      out.push(d, b, e);
+    }
   }
 }
 

@@ -12,7 +12,7 @@
 #include "core/atomic_file.h"
 #include "core/metrics.h"
 #include "core/progress.h"
-#include "data/json_input.h"
+#include "core/json_input.h"
 #include "tasks/qa/overlap_baseline.h"
 #include "tasks/qa/squad_eval.h"
 #include "text/python_format.h"

@@ -44,5 +44,6 @@ void register_squad_command(CLI::App& app, CommandTable& table, const GlobalOpti
 void register_eval_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_info_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_tokenize_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 
 }  // namespace frugal::cli

@@ -86,6 +86,7 @@ static int run(int argc, char** argv) {
   register_squad_command(app, table, global);
   register_eval_command(app, table, global);
   register_info_command(app, table, global);
+  register_tokenize_command(app, table, global);
   register_demo_command(app, table, global);
 
   try {

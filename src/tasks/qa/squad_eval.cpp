@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
-#include "data/json_input.h"
+#include "core/json_input.h"
 
 namespace frugal {
 

@@ -4,7 +4,7 @@
 #include <unordered_map>
 
 #include "text/python_unicode.h"
-#include "text/utf8.h"
+#include "core/utf8.h"
 
 namespace frugal {
 namespace {

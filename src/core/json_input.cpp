@@ -1,9 +1,9 @@
-#include "data/json_input.h"
+#include "core/json_input.h"
 
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
-#include "text/utf8.h"
+#include "core/utf8.h"
 
 namespace frugal {
 

@@ -1,4 +1,4 @@
-#include "text/utf8.h"
+#include "core/utf8.h"
 
 #include <simdjson.h>
 #include <utf8proc.h>

@@ -1,0 +1,312 @@
+#include "text/tokenizer.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+
+#include "text/byte_level.h"
+#include "text/pre_tokenizer.h"
+#include "text/unicode_props.h"
+#include "core/utf8.h"
+
+namespace frugal {
+
+Tokenizer::Tokenizer(std::unique_ptr<WordPiece> model, TokenizerConfig config, AddedVocabulary added)
+    : wordpiece_(std::move(model)), config_(std::move(config)), added_(std::move(added)) {
+  if (config_.bert_normalizer) normalizer_.emplace(*config_.bert_normalizer);
+}
+
+Tokenizer::Tokenizer(std::unique_ptr<Bpe> model, TokenizerConfig config, AddedVocabulary added)
+    : bpe_(std::move(model)), config_(std::move(config)), added_(std::move(added)) {
+  if (config_.bert_normalizer) normalizer_.emplace(*config_.bert_normalizer);
+}
+
+Tokenizer::~Tokenizer() = default;
+Tokenizer::Tokenizer(Tokenizer&&) noexcept = default;
+
+std::int32_t Tokenizer::token_to_id(std::string_view token) const {
+  if (const auto* t = added_.find(token)) return t->id;
+  return wordpiece_ ? wordpiece_->vocab().find(token) : bpe_->vocab().find(token);
+}
+
+std::string Tokenizer::id_to_token(std::int32_t id) const {
+  if (const auto* t = added_.find(id)) return t->content;
+  return wordpiece_ ? wordpiece_->vocab().token(id) : bpe_->vocab().token(id);
+}
+
+std::size_t Tokenizer::vocab_size() const {
+  const Vocab& v = wordpiece_ ? wordpiece_->vocab() : bpe_->vocab();
+  std::size_t n = v.size();
+  for (const auto& t : added_.tokens()) n += v.token(t.id).empty() ? 1 : 0;
+  return n;
+}
+
+std::size_t Tokenizer::num_special_tokens(bool pair) const {
+  if (!config_.post_processor.enabled) return 0;
+  std::size_t n = 0;
+  for (const auto& item : pair ? config_.post_processor.pair : config_.post_processor.single) n += !item.is_sequence;
+  return n;
+}
+
+void Tokenizer::tokenize_words(std::string_view text, const TextSegment& segment, std::int32_t& word,
+                               std::vector<RawToken>& out) const {
+  thread_local NormalizedText raw, normalized;
+  thread_local std::vector<WordSpan> spans;
+  thread_local std::vector<SubwordPiece> pieces;
+  thread_local std::string word_bytes, mapped;
+  thread_local std::vector<std::uint32_t> byte_begin, byte_end;
+
+  load_normalized(text, segment.begin, segment.end, raw);
+  const NormalizedText* n = &raw;
+  if (normalizer_) {
+    normalizer_->normalize(raw, normalized);
+    n = &normalized;
+  }
+  if (config_.pre_tokenizer == PreTokenizerKind::ByteLevel && config_.byte_level_add_prefix_space &&
+      (n->chars.empty() || n->chars.front() != ' ') && n->size() > 0) {
+    // HF prepends a space aligned to nothing at the start of the segment.
+    NormalizedText& target = (n == &raw) ? normalized : raw;
+    target.clear();
+    target.push(' ', segment.begin, segment.begin);
+    for (std::size_t i = 0; i < n->size(); ++i) target.push(n->chars[i], n->begin[i], n->end[i]);
+    n = &target;
+  }
+  spans.clear();
+  switch (config_.pre_tokenizer) {
+    case PreTokenizerKind::Bert: pre_tokenize_bert(n->chars.data(), n->size(), spans); break;
+    case PreTokenizerKind::ByteLevel: pre_tokenize_gpt2(n->chars.data(), n->size(), spans); break;
+    case PreTokenizerKind::None:
+      if (n->size() > 0) spans.push_back({0, static_cast<std::uint32_t>(n->size())});
+      break;
+  }
+  const auto& alphabet = ByteLevelAlphabet::get();
+  for (const auto& span : spans) {
+    pieces.clear();
+    const std::size_t length = span.end - span.begin;
+    if (wordpiece_) {
+      wordpiece_->tokenize(n->chars.data() + span.begin, length, pieces);
+      for (const auto& p : pieces) {
+        out.push_back({p.id, n->begin[span.begin + p.begin], n->end[span.begin + p.end - 1], word});
+      }
+    } else if (config_.pre_tokenizer == PreTokenizerKind::ByteLevel) {
+      // Each byte of the word becomes one alphabet character aligned to its source character.
+      word_bytes.clear();
+      mapped.clear();
+      byte_begin.clear();
+      byte_end.clear();
+      for (std::size_t i = span.begin; i < span.end; ++i) {
+        const std::size_t before = word_bytes.size();
+        append_utf8(word_bytes, n->chars[i]);
+        for (std::size_t k = before; k < word_bytes.size(); ++k) {
+          mapped += alphabet.utf8_of(static_cast<std::uint8_t>(word_bytes[k]));
+          byte_begin.push_back(n->begin[i]);
+          byte_end.push_back(n->end[i]);
+        }
+      }
+      bpe_->tokenize(mapped, pieces);
+      for (const auto& p : pieces) out.push_back({p.id, byte_begin[p.begin], byte_end[p.end - 1], word});
+    } else {
+      word_bytes.clear();
+      for (std::size_t i = span.begin; i < span.end; ++i) append_utf8(word_bytes, n->chars[i]);
+      bpe_->tokenize(word_bytes, pieces);
+      for (const auto& p : pieces) {
+        out.push_back({p.id, n->begin[span.begin + p.begin], n->end[span.begin + p.end - 1], word});
+      }
+    }
+    ++word;
+  }
+}
+
+void Tokenizer::encode_sequence(std::string_view text, std::vector<RawToken>& out) const {
+  thread_local std::vector<TextSegment> segments;
+  segments.clear();
+  if (added_.empty()) {
+    segments.push_back({0, static_cast<std::uint32_t>(text.size()), -1});
+  } else {
+    added_.split(text, segments);
+  }
+  std::int32_t word = 0;
+  for (const auto& segment : segments) {
+    if (segment.token_id >= 0) {
+      out.push_back({segment.token_id, segment.begin, segment.end, word++, true, segment.begin, segment.end});
+    } else {
+      tokenize_words(text, segment, word, out);
+    }
+  }
+}
+
+static bool is_space_token_char(char32_t c) { return c == 0x120 || unicode::is_white_space(c); }
+
+std::string Tokenizer::token_string(std::string_view text, const RawToken& t) const {
+  // HF reports an added token as the text it matched (with any whitespace lstrip/rstrip took).
+  if (t.added) return std::string(text.substr(t.surface_begin, t.surface_end - t.surface_begin));
+  return id_to_token(t.id);
+}
+
+void Tokenizer::trim_offsets(Encoding& e) const {
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    const std::u32string token = decode_utf8(e.tokens[i]);
+    std::size_t leading = 0, trailing = 0;
+    while (leading < token.size() && is_space_token_char(token[leading])) ++leading;
+    while (trailing < token.size() && is_space_token_char(token[token.size() - 1 - trailing])) ++trailing;
+    auto& [begin, end] = e.offsets[i];
+    if (leading > 0) {
+      const bool is_first = i == 0 || begin == 0;
+      if (is_first && config_.post_processor.add_prefix_space && leading == 1) leading = 0;
+      begin = std::min<std::uint32_t>(begin + static_cast<std::uint32_t>(leading), end);
+    }
+    if (trailing > 0 && end >= trailing) end = std::max<std::uint32_t>(end - static_cast<std::uint32_t>(trailing), begin);
+  }
+}
+
+Encoding Tokenizer::finish(std::string_view text, const std::vector<RawToken>& raw, int sequence) const {
+  const CodePointIndex index(text);
+  Encoding e;
+  const std::size_t n = raw.size();
+  e.ids.reserve(n);
+  for (const auto& t : raw) {
+    e.ids.push_back(t.id);
+    e.tokens.push_back(token_string(text, t));
+    std::uint32_t begin = static_cast<std::uint32_t>(index.code_point_at(t.begin));
+    std::uint32_t end = t.end > t.begin ? static_cast<std::uint32_t>(index.code_point_at(t.end - 1) + 1) : begin;
+    e.offsets.emplace_back(begin, end);
+    e.word_ids.push_back(t.word);
+    e.sequence_ids.push_back(sequence);
+    e.type_ids.push_back(sequence);
+    e.special_tokens_mask.push_back(0);
+    e.attention_mask.push_back(1);
+  }
+  return e;
+}
+
+static void append_encoding(Encoding& to, const Encoding& from, std::int32_t type_id, bool set_type) {
+  to.ids.insert(to.ids.end(), from.ids.begin(), from.ids.end());
+  to.tokens.insert(to.tokens.end(), from.tokens.begin(), from.tokens.end());
+  to.offsets.insert(to.offsets.end(), from.offsets.begin(), from.offsets.end());
+  to.word_ids.insert(to.word_ids.end(), from.word_ids.begin(), from.word_ids.end());
+  to.sequence_ids.insert(to.sequence_ids.end(), from.sequence_ids.begin(), from.sequence_ids.end());
+  to.special_tokens_mask.insert(to.special_tokens_mask.end(), from.special_tokens_mask.begin(), from.special_tokens_mask.end());
+  to.attention_mask.insert(to.attention_mask.end(), from.attention_mask.begin(), from.attention_mask.end());
+  if (set_type) {
+    to.type_ids.insert(to.type_ids.end(), from.ids.size(), type_id);
+  } else {
+    to.type_ids.insert(to.type_ids.end(), from.type_ids.begin(), from.type_ids.end());
+  }
+}
+
+Encoding Tokenizer::post_process(Encoding first, std::optional<Encoding> second, bool add_special_tokens) const {
+  const auto& pp = config_.post_processor;
+  if (!add_special_tokens || !pp.enabled || pp.single.empty()) {
+    if (second) append_encoding(first, *second, 0, false);
+    return first;
+  }
+  Encoding out;
+  for (const auto& item : second ? pp.pair : pp.single) {
+    if (item.is_sequence) {
+      append_encoding(out, item.sequence == 0 ? first : *second, item.type_id, true);
+      continue;
+    }
+    const std::int32_t id = token_to_id(item.special);
+    if (id < 0) throw std::runtime_error("post-processor special token '" + item.special + "' has no id");
+    out.ids.push_back(id);
+    out.tokens.push_back(item.special);
+    out.offsets.emplace_back(0, 0);
+    out.word_ids.push_back(-1);
+    out.sequence_ids.push_back(-1);
+    out.type_ids.push_back(item.type_id);
+    out.special_tokens_mask.push_back(1);
+    out.attention_mask.push_back(1);
+  }
+  return out;
+}
+
+Encoding Tokenizer::encode(std::string_view text, bool add_special_tokens) const {
+  std::vector<RawToken> raw;
+  encode_sequence(text, raw);
+  Encoding e = finish(text, raw, 0);
+  if (config_.post_processor.trim_offsets) trim_offsets(e);
+  return post_process(std::move(e), std::nullopt, add_special_tokens);
+}
+
+Encoding Tokenizer::encode_pair(std::string_view first, std::string_view second, bool add_special_tokens) const {
+  std::vector<RawToken> raw_first, raw_second;
+  encode_sequence(first, raw_first);
+  encode_sequence(second, raw_second);
+  Encoding a = finish(first, raw_first, 0);
+  Encoding b = finish(second, raw_second, 1);
+  if (config_.post_processor.trim_offsets) {
+    trim_offsets(a);
+    trim_offsets(b);
+  }
+  return post_process(std::move(a), std::move(b), add_special_tokens);
+}
+
+std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts, bool add_special_tokens,
+                                              int threads) const {
+  std::vector<Encoding> out(texts.size());
+  threads = std::max(1, std::min<int>(threads, static_cast<int>(texts.size())));
+  if (threads <= 1) {
+    for (std::size_t i = 0; i < texts.size(); ++i) out[i] = encode(texts[i], add_special_tokens);
+    return out;
+  }
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      for (std::size_t i = static_cast<std::size_t>(t); i < texts.size(); i += static_cast<std::size_t>(threads)) {
+        out[i] = encode(texts[i], add_special_tokens);
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  return out;
+}
+
+static std::string wordpiece_cleanup(std::string s) {
+  static const std::pair<const char*, const char*> rules[] = {
+      {" .", "."},   {" ?", "?"},    {" !", "!"},      {" ,", ","},         {" ' ", "'"},  {" n't", "n't"},
+      {" 'm", "'m"}, {" do not", " don't"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
+  for (const auto& [from, to] : rules) {
+    const std::string f(from), t(to);
+    std::size_t pos = 0;
+    while ((pos = s.find(f, pos)) != std::string::npos) {
+      s.replace(pos, f.size(), t);
+      pos += t.size();
+    }
+  }
+  return s;
+}
+
+std::string Tokenizer::decode(const std::vector<std::int32_t>& ids, bool skip_special_tokens) const {
+  std::vector<std::string> tokens;
+  for (const auto id : ids) {
+    if (skip_special_tokens && added_.is_special(id)) continue;
+    std::string t = id_to_token(id);
+    if (!t.empty()) tokens.push_back(std::move(t));
+  }
+  std::string out;
+  switch (config_.decoder) {
+    case DecoderKind::WordPiece:
+      for (std::size_t i = 0; i < tokens.size(); ++i) {
+        std::string t = tokens[i];
+        if (i > 0) {
+          if (t.rfind(config_.decoder_prefix, 0) == 0) {
+            t.erase(0, config_.decoder_prefix.size());
+          } else {
+            t = " " + t;
+          }
+        }
+        out += config_.decoder_cleanup ? wordpiece_cleanup(std::move(t)) : t;
+      }
+      return out;
+    case DecoderKind::ByteLevel: {
+      for (const auto& t : tokens) out += t;
+      return replace_invalid_utf8(ByteLevelAlphabet::get().decode(out));
+    }
+    case DecoderKind::None:
+      for (std::size_t i = 0; i < tokens.size(); ++i) out += (i ? " " : "") + tokens[i];
+      return out;
+  }
+  return out;
+}
+
+}  // namespace frugal
