@@ -261,11 +261,9 @@ std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& te
   return out;
 }
 
-static std::string wordpiece_cleanup(std::string s) {
-  static const std::pair<const char*, const char*> rules[] = {
-      {" .", "."},   {" ?", "?"},    {" !", "!"},      {" ,", ","},         {" ' ", "'"},  {" n't", "n't"},
-      {" 'm", "'m"}, {" do not", " don't"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
-  for (const auto& [from, to] : rules) {
+static std::string replace_all(std::string s, const std::pair<const char*, const char*>* rules, std::size_t n) {
+  for (std::size_t r = 0; r < n; ++r) {
+    const auto& [from, to] = rules[r];
     const std::string f(from), t(to);
     std::size_t pos = 0;
     while ((pos = s.find(f, pos)) != std::string::npos) {
@@ -276,7 +274,29 @@ static std::string wordpiece_cleanup(std::string s) {
   return s;
 }
 
-std::string Tokenizer::decode(const std::vector<std::int32_t>& ids, bool skip_special_tokens) const {
+// HF tokenizers' WordPiece decoder clean-up, applied to each token.
+static std::string wordpiece_cleanup(std::string s) {
+  static const std::pair<const char*, const char*> rules[] = {
+      {" .", "."},   {" ?", "?"},    {" !", "!"},      {" ,", ","},         {" ' ", "'"},  {" n't", "n't"},
+      {" 'm", "'m"}, {" do not", " don't"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
+  return replace_all(std::move(s), rules, sizeof rules / sizeof rules[0]);
+}
+
+// transformers' clean_up_tokenization, applied to the decoded string.
+static std::string transformers_cleanup(std::string s) {
+  static const std::pair<const char*, const char*> rules[] = {
+      {" .", "."},   {" ?", "?"},   {" !", "!"},   {" ,", ","},   {" ' ", "'"},
+      {" n't", "n't"}, {" 'm", "'m"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
+  return replace_all(std::move(s), rules, sizeof rules / sizeof rules[0]);
+}
+
+std::string Tokenizer::decode(const std::vector<std::int32_t>& ids, bool skip_special_tokens,
+                              bool clean_up_tokenization_spaces) const {
+  std::string text = decode_tokens(ids, skip_special_tokens);
+  return clean_up_tokenization_spaces ? transformers_cleanup(std::move(text)) : text;
+}
+
+std::string Tokenizer::decode_tokens(const std::vector<std::int32_t>& ids, bool skip_special_tokens) const {
   std::vector<std::string> tokens;
   for (const auto id : ids) {
     if (skip_special_tokens && added_.is_special(id)) continue;

@@ -77,7 +77,10 @@ class Tokenizer {
   std::vector<Encoding> encode_batch(const std::vector<std::string>& texts, bool add_special_tokens = true,
                                      int threads = 1) const;
 
-  std::string decode(const std::vector<std::int32_t>& ids, bool skip_special_tokens = true) const;
+  // HF tokenizers' decoder, then (clean_up_tokenization_spaces, transformers' default) the
+  // whole-string clean-up of transformers: " ." -> ".", " n't" -> "n't", ...
+  std::string decode(const std::vector<std::int32_t>& ids, bool skip_special_tokens = true,
+                     bool clean_up_tokenization_spaces = true) const;
 
   std::int32_t token_to_id(std::string_view token) const;  // -1 when unknown
   std::string id_to_token(std::int32_t id) const;          // "" when unknown
@@ -103,6 +106,7 @@ class Tokenizer {
   Encoding finish(std::string_view text, const std::vector<RawToken>& raw, int sequence) const;
   Encoding post_process(Encoding first, std::optional<Encoding> second, bool add_special_tokens) const;
   std::string token_string(std::string_view text, const RawToken& t) const;
+  std::string decode_tokens(const std::vector<std::int32_t>& ids, bool skip_special_tokens) const;
   // ByteLevel/Roberta trim_offsets, on code point offsets as HF applies it after conversion.
   void trim_offsets(Encoding& e) const;
 
