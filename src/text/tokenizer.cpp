@@ -1,9 +1,11 @@
 #include "text/tokenizer.h"
 
 #include <algorithm>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 
+#include "core/error.h"
 #include "text/byte_level.h"
 #include "text/pre_tokenizer.h"
 #include "text/unicode_props.h"
@@ -179,45 +181,211 @@ Encoding Tokenizer::finish(std::string_view text, const std::vector<RawToken>& r
   return e;
 }
 
-static void append_encoding(Encoding& to, const Encoding& from, std::int32_t type_id, bool set_type) {
-  to.ids.insert(to.ids.end(), from.ids.begin(), from.ids.end());
-  to.tokens.insert(to.tokens.end(), from.tokens.begin(), from.tokens.end());
-  to.offsets.insert(to.offsets.end(), from.offsets.begin(), from.offsets.end());
-  to.word_ids.insert(to.word_ids.end(), from.word_ids.begin(), from.word_ids.end());
-  to.sequence_ids.insert(to.sequence_ids.end(), from.sequence_ids.begin(), from.sequence_ids.end());
-  to.special_tokens_mask.insert(to.special_tokens_mask.end(), from.special_tokens_mask.begin(), from.special_tokens_mask.end());
-  to.attention_mask.insert(to.attention_mask.end(), from.attention_mask.begin(), from.attention_mask.end());
-  if (set_type) {
-    to.type_ids.insert(to.type_ids.end(), from.ids.size(), type_id);
-  } else {
-    to.type_ids.insert(to.type_ids.end(), from.type_ids.begin(), from.type_ids.end());
+
+namespace {
+
+Encoding slice(const Encoding& e, std::size_t start, std::size_t stop) {
+  Encoding out;
+  auto cut = [&](const auto& from, auto& to) { to.assign(from.begin() + static_cast<std::ptrdiff_t>(start), from.begin() + static_cast<std::ptrdiff_t>(stop)); };
+  cut(e.ids, out.ids);
+  cut(e.type_ids, out.type_ids);
+  cut(e.tokens, out.tokens);
+  cut(e.offsets, out.offsets);
+  cut(e.word_ids, out.word_ids);
+  cut(e.sequence_ids, out.sequence_ids);
+  cut(e.special_tokens_mask, out.special_tokens_mask);
+  cut(e.attention_mask, out.attention_mask);
+  return out;
+}
+
+// HF's Encoding::truncate: keep max_len tokens, the rest as overlapping windows.
+void truncate_encoding(Encoding& e, std::size_t max_len, std::size_t stride, Side direction) {
+  const std::size_t n = e.size();
+  if (max_len >= n) return;
+  if (max_len == 0) {
+    Encoding whole = std::move(e);
+    e = Encoding{};
+    e.overflowing.push_back(std::move(whole));
+    return;
   }
+  if (stride >= max_len) {
+    throw InputError("truncation stride (" + std::to_string(stride) + ") must be less than the room left for the sequence (" +
+                     std::to_string(max_len) + " tokens)");
+  }
+  const std::size_t step = max_len - stride;
+  std::vector<std::pair<std::size_t, std::size_t>> parts;
+  if (direction == Side::Right) {
+    for (std::size_t start = 0; start < n; start += step) {
+      const std::size_t stop = std::min(start + max_len, n);
+      parts.emplace_back(start, stop);
+      if (stop == n) break;
+    }
+  } else {
+    for (std::size_t k = n; k-- > 0;) {
+      if ((n - 1 - k) % step != 0) continue;
+      const std::size_t stop = k + 1;
+      const std::size_t start = stop < max_len ? 0 : stop - max_len;
+      parts.emplace_back(start, stop);
+      if (start == 0) break;
+    }
+  }
+  Encoding head = slice(e, parts[0].first, parts[0].second);
+  for (std::size_t i = 1; i < parts.size(); ++i) head.overflowing.push_back(slice(e, parts[i].first, parts[i].second));
+  e = std::move(head);
+}
+
+// HF's Encoding::merge_with: the pair, plus every combination of overflowing windows.
+Encoding merge_encodings(const Encoding& a, const Encoding& b);
+
+void append_plain(Encoding& to, const Encoding& from) {
+  auto add = [](auto& x, const auto& y) { x.insert(x.end(), y.begin(), y.end()); };
+  add(to.ids, from.ids);
+  add(to.type_ids, from.type_ids);
+  add(to.tokens, from.tokens);
+  add(to.offsets, from.offsets);
+  add(to.word_ids, from.word_ids);
+  add(to.sequence_ids, from.sequence_ids);
+  add(to.special_tokens_mask, from.special_tokens_mask);
+  add(to.attention_mask, from.attention_mask);
+}
+
+Encoding merge_encodings(const Encoding& a, const Encoding& b) {
+  std::vector<Encoding> overflowing;
+  for (const auto& ao : a.overflowing) {
+    overflowing.push_back(merge_encodings(ao, b));
+    for (const auto& bo : b.overflowing) overflowing.push_back(merge_encodings(ao, bo));
+  }
+  for (const auto& bo : b.overflowing) overflowing.push_back(merge_encodings(a, bo));
+  Encoding out = a;
+  out.overflowing.clear();
+  append_plain(out, b);
+  out.overflowing = std::move(overflowing);
+  return out;
+}
+
+}  // namespace
+
+void Tokenizer::truncate(Encoding& first, std::optional<Encoding>& second, bool add_special_tokens) const {
+  if (!truncation_) return;
+  TruncationOptions t = *truncation_;
+  const std::size_t added = add_special_tokens ? num_special_tokens(second.has_value()) : 0;
+  t.max_length = t.max_length > added ? t.max_length - added : 0;
+  if (t.max_length == 0) {
+    truncate_encoding(first, 0, t.stride, t.direction);
+    if (second) truncate_encoding(*second, 0, t.stride, t.direction);
+    return;
+  }
+  const std::size_t total = first.size() + (second ? second->size() : 0);
+  if (total <= t.max_length) return;
+  const std::size_t to_remove = total - t.max_length;
+  if (t.strategy == TruncationStrategy::LongestFirst) {
+    if (!second) {
+      truncate_encoding(first, total - to_remove, t.stride, t.direction);
+      return;
+    }
+    std::size_t n1 = first.size(), n2 = second->size();
+    const bool swap = n1 > n2;
+    if (swap) std::swap(n1, n2);
+    n2 = n1 > t.max_length ? n1 : std::max(n1, t.max_length - n1);
+    if (n1 + n2 > t.max_length) {
+      n1 = t.max_length / 2;
+      n2 = n1 + t.max_length % 2;
+    }
+    if (swap) std::swap(n1, n2);
+    truncate_encoding(first, n1, t.stride, t.direction);
+    truncate_encoding(*second, n2, t.stride, t.direction);
+    return;
+  }
+  Encoding* target = &first;
+  if (t.strategy == TruncationStrategy::OnlySecond) {
+    if (!second) throw InputError("truncation only_second needs a pair of sequences");
+    target = &*second;
+  }
+  if (target->size() <= to_remove) {
+    throw InputError("truncation cannot fit the pair in " + std::to_string(truncation_->max_length) +
+                     " tokens by shortening only one sequence");
+  }
+  truncate_encoding(*target, target->size() - to_remove, t.stride, t.direction);
 }
 
 Encoding Tokenizer::post_process(Encoding first, std::optional<Encoding> second, bool add_special_tokens) const {
+  truncate(first, second, add_special_tokens);
+  return apply_template(std::move(first), std::move(second), add_special_tokens);
+}
+
+Encoding Tokenizer::apply_template(Encoding first, std::optional<Encoding> second, bool add_special_tokens) const {
   const auto& pp = config_.post_processor;
-  if (!add_special_tokens || !pp.enabled || pp.single.empty()) {
-    if (second) append_encoding(first, *second, 0, false);
-    return first;
+  if (!pp.enabled || pp.single.empty()) {
+    return second ? merge_encodings(first, *second) : std::move(first);
   }
-  Encoding out;
+  // As HF's TemplateProcessing: one encoding per template piece (a sequence takes the
+  // template's type id, its overflowing windows keep theirs), merged left to right so that
+  // every overflowing window gets the special tokens too.
+  std::optional<Encoding> merged;
+  auto fold = [&](Encoding piece) {
+    merged = merged ? merge_encodings(*merged, piece) : std::move(piece);
+  };
   for (const auto& item : second ? pp.pair : pp.single) {
     if (item.is_sequence) {
-      append_encoding(out, item.sequence == 0 ? first : *second, item.type_id, true);
+      Encoding piece = item.sequence == 0 ? first : *second;
+      std::function<void(Encoding&)> set_type = [&](Encoding& e) {
+        std::fill(e.type_ids.begin(), e.type_ids.end(), item.type_id);
+        for (auto& o : e.overflowing) set_type(o);
+      };
+      set_type(piece);
+      fold(std::move(piece));
       continue;
     }
+    if (!add_special_tokens) continue;
     const std::int32_t id = token_to_id(item.special);
     if (id < 0) throw std::runtime_error("post-processor special token '" + item.special + "' has no id");
-    out.ids.push_back(id);
-    out.tokens.push_back(item.special);
-    out.offsets.emplace_back(0, 0);
-    out.word_ids.push_back(-1);
-    out.sequence_ids.push_back(-1);
-    out.type_ids.push_back(item.type_id);
-    out.special_tokens_mask.push_back(1);
-    out.attention_mask.push_back(1);
+    Encoding piece;
+    piece.ids = {id};
+    piece.tokens = {item.special};
+    piece.offsets = {{0, 0}};
+    piece.word_ids = {-1};
+    piece.sequence_ids = {-1};
+    piece.type_ids = {item.type_id};
+    piece.special_tokens_mask = {1};
+    piece.attention_mask = {1};
+    fold(std::move(piece));
   }
-  return out;
+  return merged ? std::move(*merged) : Encoding{};
+}
+
+void Tokenizer::pad(std::vector<Encoding>& encodings) const {
+  if (!padding_ || encodings.empty()) return;
+  std::size_t target = padding_->length;
+  if (target == 0) {
+    for (const auto& e : encodings) target = std::max(target, e.size());
+  }
+  if (padding_->pad_to_multiple_of > 0 && target % padding_->pad_to_multiple_of != 0) {
+    target += padding_->pad_to_multiple_of - target % padding_->pad_to_multiple_of;
+  }
+  std::function<void(Encoding&)> pad_one = [&](Encoding& e) {
+    for (auto& o : e.overflowing) pad_one(o);
+    if (e.size() >= target) return;
+    const std::size_t n = target - e.size();
+    const bool left = padding_->direction == Side::Left;
+    auto extend = [&](auto& v, const auto& value) {
+      using V = std::decay_t<decltype(v)>;
+      V pad_values(n, value);
+      if (left) {
+        v.insert(v.begin(), pad_values.begin(), pad_values.end());
+      } else {
+        v.insert(v.end(), pad_values.begin(), pad_values.end());
+      }
+    };
+    extend(e.ids, padding_->pad_id);
+    extend(e.type_ids, padding_->pad_type_id);
+    extend(e.tokens, padding_->pad_token);
+    extend(e.offsets, std::pair<std::uint32_t, std::uint32_t>(0, 0));
+    extend(e.word_ids, -1);
+    extend(e.sequence_ids, -1);
+    extend(e.special_tokens_mask, static_cast<std::uint8_t>(1));
+    extend(e.attention_mask, static_cast<std::uint8_t>(0));
+  };
+  for (auto& e : encodings) pad_one(e);
 }
 
 Encoding Tokenizer::encode(std::string_view text, bool add_special_tokens) const {
@@ -225,7 +393,10 @@ Encoding Tokenizer::encode(std::string_view text, bool add_special_tokens) const
   encode_sequence(text, raw);
   Encoding e = finish(text, raw, 0);
   if (config_.post_processor.trim_offsets) trim_offsets(e);
-  return post_process(std::move(e), std::nullopt, add_special_tokens);
+  std::vector<Encoding> one;
+  one.push_back(post_process(std::move(e), std::nullopt, add_special_tokens));
+  pad(one);
+  return std::move(one.front());
 }
 
 Encoding Tokenizer::encode_pair(std::string_view first, std::string_view second, bool add_special_tokens) const {
@@ -238,26 +409,40 @@ Encoding Tokenizer::encode_pair(std::string_view first, std::string_view second,
     trim_offsets(a);
     trim_offsets(b);
   }
-  return post_process(std::move(a), std::move(b), add_special_tokens);
+  std::vector<Encoding> one;
+  one.push_back(post_process(std::move(a), std::move(b), add_special_tokens));
+  pad(one);
+  return std::move(one.front());
 }
 
 std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts, bool add_special_tokens,
                                               int threads) const {
   std::vector<Encoding> out(texts.size());
+  // Each item is encoded without padding; the batch is padded together at the end.
+  Tokenizer const* self = this;
+  auto encode_unpadded = [self, add_special_tokens](const std::string& text) {
+    std::vector<RawToken> raw;
+    self->encode_sequence(text, raw);
+    Encoding e = self->finish(text, raw, 0);
+    if (self->config_.post_processor.trim_offsets) self->trim_offsets(e);
+    return self->post_process(std::move(e), std::nullopt, add_special_tokens);
+  };
   threads = std::max(1, std::min<int>(threads, static_cast<int>(texts.size())));
   if (threads <= 1) {
-    for (std::size_t i = 0; i < texts.size(); ++i) out[i] = encode(texts[i], add_special_tokens);
+    for (std::size_t i = 0; i < texts.size(); ++i) out[i] = encode_unpadded(texts[i]);
+    pad(out);
     return out;
   }
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       for (std::size_t i = static_cast<std::size_t>(t); i < texts.size(); i += static_cast<std::size_t>(threads)) {
-        out[i] = encode(texts[i], add_special_tokens);
+        out[i] = encode_unpadded(texts[i]);
       }
     });
   }
   for (auto& w : workers) w.join();
+  pad(out);
   return out;
 }
 

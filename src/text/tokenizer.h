@@ -61,6 +61,28 @@ struct TokenizerConfig {
   bool decoder_cleanup = true;
 };
 
+enum class TruncationStrategy { LongestFirst, OnlyFirst, OnlySecond };
+enum class Side { Right, Left };
+
+// HF's TruncationParams: max_length counts the special tokens too; the windows cut off are
+// kept in Encoding::overflowing, each overlapping the previous by `stride` tokens.
+struct TruncationOptions {
+  std::size_t max_length = 512;
+  std::size_t stride = 0;
+  TruncationStrategy strategy = TruncationStrategy::LongestFirst;
+  Side direction = Side::Right;
+};
+
+// HF's PaddingParams: length 0 pads a batch to its longest encoding.
+struct PaddingOptions {
+  std::size_t length = 0;
+  std::size_t pad_to_multiple_of = 0;
+  Side direction = Side::Right;
+  std::int32_t pad_id = 0;
+  std::int32_t pad_type_id = 0;
+  std::string pad_token = "[PAD]";
+};
+
 class Tokenizer {
  public:
   Tokenizer(std::unique_ptr<WordPiece> model, TokenizerConfig config, AddedVocabulary added);
@@ -84,6 +106,15 @@ class Tokenizer {
 
   std::int32_t token_to_id(std::string_view token) const;  // -1 when unknown
   std::string id_to_token(std::int32_t id) const;          // "" when unknown
+
+  // Throws InputError when a pair cannot be truncated as asked (HF's errors).
+  void set_truncation(std::optional<TruncationOptions> options) { truncation_ = std::move(options); }
+  void set_padding(std::optional<PaddingOptions> options) { padding_ = std::move(options); }
+  const std::optional<TruncationOptions>& truncation() const { return truncation_; }
+  const std::optional<PaddingOptions>& padding() const { return padding_; }
+  // Pads encodings (and their overflowing windows) as set_padding asked; encode/encode_pair
+  // and encode_batch call it.
+  void pad(std::vector<Encoding>& encodings) const;
   std::size_t vocab_size() const;                          // with added tokens
   const TokenizerConfig& config() const { return config_; }
   const AddedVocabulary& added_vocabulary() const { return added_; }
@@ -105,6 +136,8 @@ class Tokenizer {
                       std::vector<RawToken>& out) const;
   Encoding finish(std::string_view text, const std::vector<RawToken>& raw, int sequence) const;
   Encoding post_process(Encoding first, std::optional<Encoding> second, bool add_special_tokens) const;
+  Encoding apply_template(Encoding first, std::optional<Encoding> second, bool add_special_tokens) const;
+  void truncate(Encoding& first, std::optional<Encoding>& second, bool add_special_tokens) const;
   std::string token_string(std::string_view text, const RawToken& t) const;
   std::string decode_tokens(const std::vector<std::int32_t>& ids, bool skip_special_tokens) const;
   // ByteLevel/Roberta trim_offsets, on code point offsets as HF applies it after conversion.
@@ -115,6 +148,8 @@ class Tokenizer {
   TokenizerConfig config_;
   AddedVocabulary added_;
   std::optional<BertNormalizer> normalizer_;
+  std::optional<TruncationOptions> truncation_;
+  std::optional<PaddingOptions> padding_;
 };
 
 }  // namespace frugal

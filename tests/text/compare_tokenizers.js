@@ -102,6 +102,53 @@ for (const [dir, files] of [['gpt2-files', [['gpt2', 'encoder.json'], ['gpt2', '
 
 function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
 
+// Truncation, overflowing windows with a stride, and padding: frugal flags and the same
+// settings on the HF tokenizer.
+// tokenizers 0.23 (this peer) cuts the input text to about max_length tokens before it
+// tokenizes: its overflowing windows stop there (the last one cut short) and, with left
+// truncation, its word ids count from the cut. frugal keeps the classic semantics (windows
+// over the whole sequence, word ids of the whole text), which QA over long contexts needs.
+// So the main encoding is compared in full (word ids only with right truncation), and the
+// peer's overflowing windows, but its last, must equal frugal's first ones.
+const lengthCases = [
+  { name: 'qa-windows', corpus: 'squad-pairs', frugal: ['--max-length', '64', '--stride', '16', '--truncation', 'only_second', '--padding', 'max_length'],
+    hf: (t, pad) => { t.setTruncation(64, { stride: 16, strategy: 'OnlySecond' }); t.setPadding({ maxLength: 64, ...pad }); } },
+  { name: 'pair-longest-first', corpus: 'squad-pairs', frugal: ['--max-length', '40'],
+    hf: (t) => { t.setTruncation(40, { strategy: 'LongestFirst' }); } },
+  { name: 'left-windows', corpus: 'sst2', noWordIds: true, noOverflow: true, frugal: ['--max-length', '12', '--stride', '3', '--truncation-side', 'left', '--padding', 'max_length', '--pad-to-multiple-of', '8', '--padding-side', 'left'],
+    hf: (t, pad) => { t.setTruncation(12, { stride: 3, direction: 'left' }); t.setPadding({ maxLength: 12, padToMultipleOf: 8, direction: 'left', ...pad }); } },
+];
+
+// The first place two encoding views differ, as a short string.
+function firstDifference(a, b, where = '') {
+  if (!b) return where + ': missing';
+  for (const key of Object.keys(a)) {
+    if (key === 'overflowing') {
+      if (a.overflowing.length !== b.overflowing.length) return `${where}overflowing: ${a.overflowing.length} vs ${b.overflowing.length} windows`;
+      for (let w = 0; w < a.overflowing.length; w++) {
+        const d = firstDifference(a.overflowing[w], b.overflowing[w], `${where}overflowing[${w}].`);
+        if (d) return d;
+      }
+      continue;
+    }
+    const x = a[key], y = b[key];
+    if (same(x, y)) continue;
+    let k = 0;
+    while (k < x.length && same(x[k], y[k])) k++;
+    return `${where}${key}[${k}] (len ${x.length} vs ${y.length}): hf ${JSON.stringify(x.slice(k, k + 3))} frugal ${JSON.stringify(y.slice(k, k + 3))}`;
+  }
+  return null;
+}
+
+function view(e) {
+  return { ids: e.getIds(), tokens: e.getTokens(), offsets: e.getOffsets(), word_ids: e.getWordIds(), type_ids: e.getTypeIds(),
+           attention_mask: e.getAttentionMask(), overflowing: e.getOverflowing().map(view) };
+}
+function viewOurs(o) {
+  return { ids: o.ids, tokens: o.tokens, offsets: o.offsets, word_ids: o.word_ids, type_ids: o.type_ids,
+           attention_mask: o.attention_mask || o.ids.map(() => 1), overflowing: (o.overflowing || []).map(viewOurs) };
+}
+
 (async () => {
   const data = corpora();
   let total = 0, mismatches = 0;
@@ -143,6 +190,43 @@ function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
       total += lines.length;
       mismatches += bad;
       console.log(`${bad === 0 ? 'ok      ' : 'MISMATCH'} ${name.padEnd(28)} ${corpus.padEnd(16)} ${lines.length} lines, ${bad} differ`);
+      if (example) console.log('    first: ' + JSON.stringify(example));
+    }
+  }
+  for (const c of lengthCases) {
+    for (const [name, hfPath, frugalPath] of tokenizers) {
+      if (name.includes(' ')) continue;  // the tokenizer.json variants suffice here
+      const hf = Tokenizer.fromFile(hfPath);
+      const padToken = ['[PAD]', '<pad>', '<|endoftext|>'].find((t) => hf.tokenToId(t) !== null && hf.tokenToId(t) !== undefined);
+      c.hf(hf, { padId: hf.tokenToId(padToken), padToken });
+      const isPair = c.corpus === 'squad-pairs';
+      const lines = data[c.corpus].slice(0, args.quick ? 200 : 2000);
+      const input = path.join(args.work, c.name + '.txt');
+      fs.writeFileSync(input, lines.join('\n') + '\n');
+      const output = path.join(args.work, 'out.jsonl');
+      execFileSync(args.frugal, ['--no-progress', 'tokenize', '--tokenizer', frugalPath, '--input', input, '--output', output,
+        '--format', 'jsonl', '--pair-tab', ...c.frugal], { stdio: 'inherit' });
+      const ours = fs.readFileSync(output, 'utf8').split('\n').filter((l) => l.length).map((l) => JSON.parse(l));
+      let bad = 0, example = null;
+      for (let i = 0; i < lines.length; i++) {
+        const e = isPair ? await hf.encode(...lines[i].split('\t', 2)) : await hf.encode(lines[i]);
+        const ref = view(e), mine = ours[i] ? viewOurs(ours[i]) : null;
+        if (!isPair) { delete ref.type_ids; if (mine) delete mine.type_ids; }
+        if (c.noWordIds) { delete ref.word_ids; if (mine) delete mine.word_ids; }
+        if (mine) {
+          // When both sequences overflow, the peer's cut reorders the window combinations: main only.
+          const bothOverflow = ref.overflowing.some((w) => w.overflowing.length > 0);
+          const windows = c.noOverflow || bothOverflow ? 0 : Math.max(0, ref.overflowing.length - 1);
+          // Windows of windows (both sequences overflowing) follow the same cut; compare one level.
+          ref.overflowing = ref.overflowing.slice(0, windows).map((w) => ({ ...w, overflowing: [] }));
+          mine.overflowing = mine.overflowing.slice(0, windows).map((w) => ({ ...w, overflowing: [] }));
+          if (!c.noOverflow && ref.overflowing.length < windows) bad++;
+        }
+        if (!same(ref, mine)) { bad++; if (!example) example = { line: i + 1, diff: firstDifference(ref, mine) }; }
+      }
+      total += lines.length;
+      mismatches += bad;
+      console.log(`${bad === 0 ? 'ok      ' : 'MISMATCH'} ${name.padEnd(28)} ${c.name.padEnd(18)} ${lines.length} lines, ${bad} differ`);
       if (example) console.log('    first: ' + JSON.stringify(example));
     }
   }

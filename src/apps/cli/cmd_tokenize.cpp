@@ -1,6 +1,8 @@
 // frugal tokenize --tokenizer PATH --input FILE [--output FILE] [--format ids|tokens|jsonl] ...
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -25,7 +27,61 @@ struct TokenizeArgs {
   bool pair_tab = false;
   bool lossy = false;
   int threads = 0;
+  std::size_t max_length = 0;
+  std::size_t stride = 0;
+  std::string truncation = "longest_first";
+  std::string truncation_side = "right";
+  std::string padding;  // "", "longest" or "max_length"
+  std::size_t pad_to_multiple_of = 0;
+  std::string padding_side = "right";
 };
+
+Side parse_side(const std::string& s, const char* flag) {
+  if (s == "right") return Side::Right;
+  if (s == "left") return Side::Left;
+  throw InputError(std::string(flag) + " must be right or left, not '" + s + "'");
+}
+
+void configure_lengths(Tokenizer& tokenizer, const TokenizeArgs& args) {
+  if (args.max_length > 0) {
+    TruncationOptions t;
+    t.max_length = args.max_length;
+    t.stride = args.stride;
+    t.direction = parse_side(args.truncation_side, "--truncation-side");
+    if (args.truncation == "longest_first") {
+      t.strategy = TruncationStrategy::LongestFirst;
+    } else if (args.truncation == "only_first") {
+      t.strategy = TruncationStrategy::OnlyFirst;
+    } else if (args.truncation == "only_second") {
+      t.strategy = TruncationStrategy::OnlySecond;
+    } else {
+      throw InputError("--truncation must be longest_first, only_first or only_second, not '" + args.truncation + "'");
+    }
+    tokenizer.set_truncation(t);
+  } else if (args.stride > 0) {
+    throw InputError("--stride needs --max-length");
+  }
+  if (!args.padding.empty()) {
+    if (args.padding != "longest" && args.padding != "max_length") {
+      throw InputError("--padding must be longest or max_length, not '" + args.padding + "'");
+    }
+    if (args.padding == "max_length" && args.max_length == 0) throw InputError("--padding max_length needs --max-length");
+    PaddingOptions p;
+    p.length = args.padding == "max_length" ? args.max_length : 0;
+    p.pad_to_multiple_of = args.pad_to_multiple_of;
+    p.direction = parse_side(args.padding_side, "--padding-side");
+    // The tokenizer's own pad token: [PAD], <pad>, else id 0.
+    for (const char* name : {"[PAD]", "<pad>", "<|endoftext|>"}) {
+      const auto id = tokenizer.token_to_id(name);
+      if (id >= 0) {
+        p.pad_id = id;
+        p.pad_token = name;
+        break;
+      }
+    }
+    tokenizer.set_padding(p);
+  }
+}
 
 void append_int_list(std::string& out, const std::vector<std::int32_t>& values, bool null_negative) {
   out += '[';
@@ -40,7 +96,7 @@ void append_int_list(std::string& out, const std::vector<std::int32_t>& values, 
   out += ']';
 }
 
-void format_encoding(const Encoding& e, const std::string& format, bool with_types, std::string& out) {
+void format_encoding(const Encoding& e, const std::string& format, bool with_types, std::string& out, bool nested = false) {
   if (format == "ids") {
     for (std::size_t i = 0; i < e.ids.size(); ++i) {
       if (i) out += ' ';
@@ -72,16 +128,30 @@ void format_encoding(const Encoding& e, const std::string& format, bool with_typ
       out += ",\"sequence_ids\":";
       append_int_list(out, e.sequence_ids, true);
     }
+    if (e.attention_mask.end() != std::find(e.attention_mask.begin(), e.attention_mask.end(), 0)) {
+      out += ",\"attention_mask\":[";
+      for (std::size_t i = 0; i < e.attention_mask.size(); ++i) out += (i ? "," : "") + std::to_string(e.attention_mask[i]);
+      out += ']';
+    }
+    if (!e.overflowing.empty()) {
+      out += ",\"overflowing\":[";
+      for (std::size_t i = 0; i < e.overflowing.size(); ++i) {
+        if (i) out += ',';
+        format_encoding(e.overflowing[i], format, with_types, out, true);
+      }
+      out += ']';
+    }
     out += '}';
   }
-  out += '\n';
+  if (!nested) out += '\n';
 }
 
 int run_tokenize(const TokenizeArgs& args, const GlobalOptions& global) {
   if (args.format != "ids" && args.format != "tokens" && args.format != "jsonl") {
     throw InputError("--format must be ids, tokens or jsonl, not '" + args.format + "'");
   }
-  const Tokenizer tokenizer = load_tokenizer(args.tokenizer);
+  Tokenizer tokenizer = load_tokenizer(args.tokenizer);
+  configure_lengths(tokenizer, args);
   std::string text = read_file(args.input);
   // Lines, each checked for UTF-8 (the error names the line) or repaired with --lossy.
   std::vector<std::string> lines;
@@ -141,6 +211,9 @@ int run_tokenize(const TokenizeArgs& args, const GlobalOptions& global) {
       for (int t = 0; t < threads; ++t) pool.emplace_back(work, static_cast<std::size_t>(t), static_cast<std::size_t>(threads));
       for (auto& th : pool) th.join();
     }
+    if (args.padding == "longest" && lines.size() > kChunk) {
+      throw InputError("--padding longest pads one batch; give at most " + std::to_string(kChunk) + " lines, or use max_length");
+    }
     out.clear();
     for (const auto& e : encodings) format_encoding(e, args.format, args.pair_tab, out);
     if (file) {
@@ -168,9 +241,18 @@ void register_tokenize_command(CLI::App& app, CommandTable& table, const GlobalO
   tokenize->add_flag("--pair-tab", args->pair_tab, "Each line is a pair: first<TAB>second");
   tokenize->add_flag("--lossy", args->lossy, "Replace invalid UTF-8 with U+FFFD instead of failing");
   tokenize->add_option("--threads", args->threads, "Worker threads (default: --threads of frugal, else all cores)");
+  tokenize->add_option("--max-length", args->max_length, "Truncate to this many tokens, special tokens included");
+  tokenize->add_option("--stride", args->stride, "Overlap of the overflowing windows (jsonl key \"overflowing\")");
+  tokenize->add_option("--truncation", args->truncation, "longest_first, only_first or only_second")->capture_default_str();
+  tokenize->add_option("--truncation-side", args->truncation_side, "right or left")->capture_default_str();
+  tokenize->add_option("--padding", args->padding, "longest (the whole input is one batch) or max_length");
+  tokenize->add_option("--pad-to-multiple-of", args->pad_to_multiple_of, "Round padded lengths up to a multiple");
+  tokenize->add_option("--padding-side", args->padding_side, "right or left")->capture_default_str();
   set_example(tokenize,
               "  frugal tokenize --tokenizer ../shared/data/vocab/bert-base-uncased/vocab.txt --input lines.txt --format jsonl\n"
-              "  frugal tokenize --tokenizer ../shared/data/vocab/gpt2 --input lines.txt --output ids.txt");
+              "  frugal tokenize --tokenizer ../shared/data/vocab/gpt2 --input lines.txt --output ids.txt\n"
+              "  frugal tokenize --tokenizer bert/vocab.txt --input q-tab-context.txt --pair-tab --max-length 384 \\\n"
+              "      --stride 128 --truncation only_second --format jsonl");
   table.add(tokenize, [args, &global] { return run_tokenize(*args, global); });
 }
 
