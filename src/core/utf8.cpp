@@ -79,7 +79,47 @@ std::size_t count_code_points(std::string_view s) {
 
 std::string replace_invalid_utf8(std::string_view s) {
   if (is_valid_utf8(s)) return std::string(s);
-  return encode_utf8(decode_utf8(s));
+  // Each maximal subpart of an ill-formed sequence becomes one U+FFFD (Unicode's
+  // recommended practice, as Python's and Rust's lossy decoders do).
+  std::string out;
+  out.reserve(s.size() + 8);
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      out.push_back(static_cast<char>(b));
+      ++i;
+      continue;
+    }
+    std::size_t need = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+      need = 1;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      need = 2;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      need = 3;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    }
+    std::size_t j = i + 1;
+    std::size_t got = 0;
+    while (got < need && j < s.size()) {
+      const auto c = static_cast<unsigned char>(s[j]);
+      if (c < (got == 0 ? lo : 0x80) || c > (got == 0 ? hi : 0xBF)) break;
+      ++j;
+      ++got;
+    }
+    if (need > 0 && got == need) {
+      out.append(s.substr(i, j - i));
+    } else {
+      out += "\xef\xbf\xbd";
+    }
+    i = j;
+  }
+  return out;
 }
 
 CodePointIndex::CodePointIndex(std::string_view text) : bytes_(text.size()) {

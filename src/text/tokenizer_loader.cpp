@@ -266,6 +266,7 @@ Tokenizer load_tokenizer_json(const std::string& path) {
   const auto model = json_object(json_field(root, "model", top), model_at);
   std::string type = component_type(model, model_at);
   if (type.empty()) type = json_has(model, "merges") ? "BPE" : "WordPiece";
+  if (type != "WordPiece" && type != "BPE") unsupported(model_at, "model", type);
   auto vocab = Vocab::from_pairs(vocab_pairs_from_json(json_field(model, "vocab", model_at), model_at.child("vocab")));
   if (type == "WordPiece") {
     WordPieceOptions o;
