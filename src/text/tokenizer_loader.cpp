@@ -180,12 +180,27 @@ PostProcessorConfig parse_post_processor(simdjson::dom::object pp, const JsonCon
   unsupported(at, "post_processor", type);
 }
 
+// Every special token the post-processor inserts must have an id.
+Tokenizer checked(Tokenizer tokenizer, const JsonContext& top) {
+  const auto& pp = tokenizer.config().post_processor;
+  for (const auto* items : {&pp.single, &pp.pair}) {
+    for (const auto& item : *items) {
+      if (!item.is_sequence && tokenizer.token_to_id(item.special) < 0) {
+        top.child("post_processor").fail("special token '" + item.special + "' is not in the vocabulary");
+      }
+    }
+  }
+  return tokenizer;
+}
+
 }  // namespace
 
-Tokenizer load_tokenizer_json(const std::string& path) {
+Tokenizer load_tokenizer_json(const std::string& path) { return load_tokenizer_json_text(read_file(path), path); }
+
+Tokenizer load_tokenizer_json_text(std::string_view json, const std::string& path) {
   simdjson::dom::parser parser;
   const JsonContext top{path, ""};
-  const auto root = json_object(parse_json_file(parser, path), top);
+  const auto root = json_object(parse_json_text(parser, json, path), top);
 
   TokenizerConfig config;
   // normalizer
@@ -277,7 +292,7 @@ Tokenizer load_tokenizer_json(const std::string& path) {
       o.max_input_chars_per_word = static_cast<std::size_t>(json_int(m, model_at.child("max_input_chars_per_word")));
     }
     try {
-      return Tokenizer(std::make_unique<WordPiece>(std::move(vocab), o), config, std::move(added));
+      return checked(Tokenizer(std::make_unique<WordPiece>(std::move(vocab), o), config, std::move(added)), top);
     } catch (const std::invalid_argument& ex) {
       model_at.fail(ex.what());
     }
@@ -308,7 +323,7 @@ Tokenizer load_tokenizer_json(const std::string& path) {
       ++i;
     }
     try {
-      return Tokenizer(std::make_unique<Bpe>(std::move(vocab), merges, o), config, std::move(added));
+      return checked(Tokenizer(std::make_unique<Bpe>(std::move(vocab), merges, o), config, std::move(added)), top);
     } catch (const std::invalid_argument& ex) {
       model_at.fail(ex.what());
     }

@@ -18,6 +18,8 @@ namespace frugal {
 
 Tokenizer load_tokenizer(const std::string& path);
 Tokenizer load_tokenizer_json(const std::string& path);
+// The same from text in memory (name is used in error messages).
+Tokenizer load_tokenizer_json_text(std::string_view json, const std::string& name);
 Tokenizer load_wordpiece_vocab(const std::string& vocab_txt, int lowercase = -1);  // -1: detect
 Tokenizer load_gpt2_files(const std::string& encoder_json, const std::string& vocab_bpe);
 Tokenizer load_roberta_files(const std::string& vocab_json, const std::string& merges_txt);
