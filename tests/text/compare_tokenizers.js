@@ -230,6 +230,55 @@ function viewOurs(o) {
       if (example) console.log('    first: ' + JSON.stringify(example));
     }
   }
+  // Training: byte-level BPE with HF's default trainer (vocab 30,000, min frequency 0, no special
+  // tokens, alphabet as seen) against `frugal tokenize train` with the same settings: vocabulary
+  // and merges must be identical. Then HF loads frugal's trained files (BPE and WordPiece) and
+  // must tokenize like frugal. (HF's WordPiece trainer is not deterministic from run to run, so
+  // its vocabulary is compared only for size.)
+  {
+    const corpusFile = path.join(args.work, 'train-corpus.txt');
+    fs.writeFileSync(corpusFile, data.sst2.slice(0, args.quick ? 5000 : 30000).join('\n') + '\n');
+    const tk = require(peers);
+    for (const kind of ['bpe', 'wordpiece']) {
+      const hf = new tk.Tokenizer(kind === 'bpe' ? tk.BPE.empty() : tk.WordPiece.empty());
+      if (kind === 'bpe') hf.setPreTokenizer(tk.byteLevelPreTokenizer(false));
+      else { hf.setNormalizer(tk.bertNormalizer({})); hf.setPreTokenizer(tk.bertPreTokenizer()); }
+      hf.train([corpusFile]);
+      const hfFile = path.join(args.work, `hf-${kind}.json`);
+      hf.save(hfFile);
+      const outDir = path.join(args.work, `frugal-${kind}`);
+      execFileSync(args.frugal, ['--no-progress', 'tokenize', 'train', '--type', kind, '--vocab-size', '30000', '--min-frequency', '0',
+        '--special-tokens', '', '--alphabet', 'seen', '--corpus', corpusFile, '--out', outDir], { stdio: 'inherit' });
+      const theirs = JSON.parse(fs.readFileSync(hfFile, 'utf8')).model;
+      const ours = JSON.parse(fs.readFileSync(path.join(outDir, 'tokenizer.json'), 'utf8')).model;
+      const norm = (m) => (m || []).map((x) => Array.isArray(x) ? x.join(' ') : x);
+      // HF's WordPiece trainer varies from run to run (9,840 or 9,841 tokens seen on the same
+      // 5,000 lines): its size must agree within 0.5%.
+      const sizes = [Object.keys(theirs.vocab).length, Object.keys(ours.vocab).length];
+      const identical = kind === 'bpe' ? same(theirs.vocab, ours.vocab) && same(norm(theirs.merges), norm(ours.merges))
+                                       : Math.abs(sizes[0] - sizes[1]) <= 0.005 * sizes[0];
+      total += 1;
+      if (!identical) mismatches++;
+      console.log(`${identical ? 'ok      ' : 'MISMATCH'} train ${kind.padEnd(22)} vocab ${Object.keys(ours.vocab).length} (HF ${Object.keys(theirs.vocab).length}), merges ${norm(ours.merges).length} (HF ${norm(theirs.merges).length})`);
+      // HF loads frugal's trained tokenizer.json; both tokenize SST-2 dev alike.
+      execFileSync(args.frugal, ['--no-progress', 'tokenize', 'train', '--type', kind, '--vocab-size', '8000',
+        '--corpus', corpusFile, '--out', outDir], { stdio: 'inherit' });
+      const trained = Tokenizer.fromFile(path.join(outDir, 'tokenizer.json'));
+      const input = path.join(args.work, 'dev.txt');
+      fs.writeFileSync(input, data.sst2.slice(-872).join('\n') + '\n');
+      const output = path.join(args.work, 'out.jsonl');
+      execFileSync(args.frugal, ['--no-progress', 'tokenize', '--tokenizer', path.join(outDir, 'tokenizer.json'), '--input', input,
+        '--output', output, '--format', 'jsonl'], { stdio: 'inherit' });
+      const mine = fs.readFileSync(output, 'utf8').split('\n').filter((l) => l).map((l) => JSON.parse(l));
+      const lines = data.sst2.slice(-872);
+      const encs = await trained.encodeBatch(lines, { addSpecialTokens: true });
+      let bad = 0;
+      for (let i = 0; i < lines.length; i++) if (!same(encs[i].getIds(), mine[i].ids) || !same(encs[i].getOffsets(), mine[i].offsets)) bad++;
+      total += lines.length;
+      mismatches += bad;
+      console.log(`${bad === 0 ? 'ok      ' : 'MISMATCH'} trained ${kind} (8000) read by HF: ${lines.length} lines, ${bad} differ`);
+    }
+  }
   console.log(`${mismatches} of ${total} encodings differ`);
   process.exit(mismatches ? 1 : 0);
 })().catch((e) => { console.error(e); process.exit(2); });

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include <fstream>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "core/progress.h"
 #include "core/utf8.h"
 #include "text/tokenizer_loader.h"
+#include "text/trainer.h"
 
 namespace frugal::cli {
 namespace {
@@ -147,6 +149,7 @@ void format_encoding(const Encoding& e, const std::string& format, bool with_typ
 }
 
 int run_tokenize(const TokenizeArgs& args, const GlobalOptions& global) {
+  if (args.tokenizer.empty() || args.input.empty()) throw InputError("--tokenizer and --input are required (see frugal tokenize --help)");
   if (args.format != "ids" && args.format != "tokens" && args.format != "jsonl") {
     throw InputError("--format must be ids, tokens or jsonl, not '" + args.format + "'");
   }
@@ -228,13 +231,57 @@ int run_tokenize(const TokenizeArgs& args, const GlobalOptions& global) {
   return 0;
 }
 
+struct TrainArgs {
+  std::string type;
+  std::size_t vocab_size = 8000;
+  std::uint64_t min_frequency = 2;
+  std::vector<std::string> corpus;
+  std::string out;
+  std::optional<std::string> special_tokens;
+  bool cased = false;
+  std::string alphabet = "bytes";
+};
+
+int run_train(const TrainArgs& args, const GlobalOptions& global) {
+  TrainerOptions options;
+  if (args.type == "wordpiece") {
+    options.model = TrainedModel::WordPiece;
+  } else if (args.type == "bpe") {
+    options.model = TrainedModel::ByteLevelBpe;
+  } else {
+    throw InputError("--type must be wordpiece or bpe, not '" + args.type + "'");
+  }
+  if (args.alphabet != "bytes" && args.alphabet != "seen") throw InputError("--alphabet must be bytes or seen");
+  options.vocab_size = args.vocab_size;
+  options.min_frequency = args.min_frequency;
+  options.lowercase = !args.cased;
+  options.full_byte_alphabet = args.alphabet == "bytes";
+  options.show_progress = !global.no_progress;
+  if (args.special_tokens) {
+    options.use_default_special_tokens = false;
+    const std::string& list = *args.special_tokens;
+    std::size_t start = 0;
+    while (start < list.size()) {
+      std::size_t end = list.find(',', start);
+      if (end == std::string::npos) end = list.size();
+      if (end > start) options.special_tokens.push_back(list.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  const auto result = train_vocabulary(args.corpus, options);
+  save_trained_tokenizer(result, options, args.out);
+  std::cout << fmt::format("{} words ({} distinct) -> {} tokens, {} merges in {}\n", result.word_occurrences,
+                           result.words, result.vocab.size(), result.merges.size(), args.out);
+  return 0;
+}
+
 }  // namespace
 
 void register_tokenize_command(CLI::App& app, CommandTable& table, const GlobalOptions& global) {
   auto* tokenize = app.add_subcommand("tokenize", "Tokenize text lines exactly as HuggingFace tokenizers would");
   auto args = std::make_shared<TokenizeArgs>();
-  tokenize->add_option("--tokenizer", args->tokenizer, "vocab.txt, tokenizer.json, or a GPT-2/RoBERTa directory")->required();
-  tokenize->add_option("--input", args->input, "Text file, one input per line")->required();
+  tokenize->add_option("--tokenizer", args->tokenizer, "vocab.txt, tokenizer.json, or a GPT-2/RoBERTa directory");
+  tokenize->add_option("--input", args->input, "Text file, one input per line");
   tokenize->add_option("--output", args->output, "Output file (default: stdout)");
   tokenize->add_option("--format", args->format, "ids, tokens or jsonl (ids, tokens, offsets, word_ids)")->capture_default_str();
   tokenize->add_flag("--no-special-tokens", args->no_special_tokens, "Do not add [CLS]/[SEP] or <s>/</s>");
@@ -254,6 +301,23 @@ void register_tokenize_command(CLI::App& app, CommandTable& table, const GlobalO
               "  frugal tokenize --tokenizer bert/vocab.txt --input q-tab-context.txt --pair-tab --max-length 384 \\\n"
               "      --stride 128 --truncation only_second --format jsonl");
   table.add(tokenize, [args, &global] { return run_tokenize(*args, global); });
+
+  auto* train = tokenize->add_subcommand("train", "Train a WordPiece or byte-level BPE vocabulary (HF tokenizers' algorithm)");
+  auto targs = std::make_shared<TrainArgs>();
+  train->add_option("--type", targs->type, "wordpiece or bpe")->required();
+  train->add_option("--vocab-size", targs->vocab_size, "Vocabulary size, special tokens included")->capture_default_str();
+  train->add_option("--min-frequency", targs->min_frequency, "Merge only pairs seen at least this often")->capture_default_str();
+  train->add_option("--corpus", targs->corpus, "Text files, one text per line")->required();
+  train->add_option("--out", targs->out, "Output directory: tokenizer.json + vocab.txt, or + vocab.json/merges.txt")->required();
+  train->add_option("--special-tokens", targs->special_tokens,
+                    "Comma-separated (default: [PAD],[UNK],[CLS],[SEP],[MASK] / <|endoftext|>)");
+  train->add_flag("--cased", targs->cased, "WordPiece: keep case and accents (default: lowercase, strip accents)");
+  train->add_option("--alphabet", targs->alphabet, "BPE: bytes (all 256 byte symbols) or seen (only those in the corpus)")
+      ->capture_default_str();
+  set_example(train,
+              "  frugal tokenize train --type wordpiece --vocab-size 8000 --corpus corpus.txt --out tok/\n"
+              "  frugal tokenize train --type bpe --vocab-size 8000 --corpus a.txt b.txt --out bpe/");
+  table.add(train, [targs, &global] { return run_train(*targs, global); });
 }
 
 }  // namespace frugal::cli
