@@ -184,17 +184,24 @@ Encoding Tokenizer::finish(std::string_view text, const std::vector<RawToken>& r
 
 namespace {
 
+// Calls f(to_field, from_field) for every per-token field of the two encodings.
+template <class F>
+void zip_token_fields(Encoding& to, const Encoding& from, F&& f) {
+  f(to.ids, from.ids);
+  f(to.type_ids, from.type_ids);
+  f(to.tokens, from.tokens);
+  f(to.offsets, from.offsets);
+  f(to.word_ids, from.word_ids);
+  f(to.sequence_ids, from.sequence_ids);
+  f(to.special_tokens_mask, from.special_tokens_mask);
+  f(to.attention_mask, from.attention_mask);
+}
+
 Encoding slice(const Encoding& e, std::size_t start, std::size_t stop) {
   Encoding out;
-  auto cut = [&](const auto& from, auto& to) { to.assign(from.begin() + static_cast<std::ptrdiff_t>(start), from.begin() + static_cast<std::ptrdiff_t>(stop)); };
-  cut(e.ids, out.ids);
-  cut(e.type_ids, out.type_ids);
-  cut(e.tokens, out.tokens);
-  cut(e.offsets, out.offsets);
-  cut(e.word_ids, out.word_ids);
-  cut(e.sequence_ids, out.sequence_ids);
-  cut(e.special_tokens_mask, out.special_tokens_mask);
-  cut(e.attention_mask, out.attention_mask);
+  zip_token_fields(out, e, [&](auto& to, const auto& from) {
+    to.assign(from.begin() + static_cast<std::ptrdiff_t>(start), from.begin() + static_cast<std::ptrdiff_t>(stop));
+  });
   return out;
 }
 
@@ -238,15 +245,7 @@ void truncate_encoding(Encoding& e, std::size_t max_len, std::size_t stride, Sid
 Encoding merge_encodings(const Encoding& a, const Encoding& b);
 
 void append_plain(Encoding& to, const Encoding& from) {
-  auto add = [](auto& x, const auto& y) { x.insert(x.end(), y.begin(), y.end()); };
-  add(to.ids, from.ids);
-  add(to.type_ids, from.type_ids);
-  add(to.tokens, from.tokens);
-  add(to.offsets, from.offsets);
-  add(to.word_ids, from.word_ids);
-  add(to.sequence_ids, from.sequence_ids);
-  add(to.special_tokens_mask, from.special_tokens_mask);
-  add(to.attention_mask, from.attention_mask);
+  zip_token_fields(to, from, [](auto& x, const auto& y) { x.insert(x.end(), y.begin(), y.end()); });
 }
 
 Encoding merge_encodings(const Encoding& a, const Encoding& b) {
