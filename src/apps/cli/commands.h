@@ -45,5 +45,7 @@ void register_eval_command(CLI::App& app, CommandTable& table, const GlobalOptio
 void register_info_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_tokenize_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_mask_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_bench_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 
 }  // namespace frugal::cli

@@ -87,6 +87,8 @@ static int run(int argc, char** argv) {
   register_eval_command(app, table, global);
   register_info_command(app, table, global);
   register_tokenize_command(app, table, global);
+  register_mask_command(app, table, global);
+  register_bench_command(app, table, global);
   register_demo_command(app, table, global);
 
   try {
