@@ -35,34 +35,46 @@ void TokenBatch::append(const Encoding& e) {
 }
 
 void mark_words(const TokenBatch& batch, WordIndex& index, int threads) {
+  // Counts go straight into index.offsets (then a prefix sum): no allocation when the index
+  // is reused, which matters after a tokenizer pass has freed millions of small blocks.
   const std::size_t n = batch.size();
-  std::vector<std::uint64_t> counts(n + 1, 0);
+  index.offsets.resize(n + 1);
+  index.offsets[0] = 0;
   const auto* w = batch.word_ids.data();
   parallel_slices(n, threads, [&](std::size_t first, std::size_t last) {
     for (std::size_t i = first; i < last; ++i) {
       std::uint64_t c = 0;
-      const auto b = batch.offsets[i], e = batch.offsets[i + 1];
-      for (auto t = b; t < e; ++t) c += w[t] >= 0 && (t == b || w[t] != w[t - 1]);
-      counts[i + 1] = c;
+      std::int32_t prev = -1;  // so that the first real word starts a word
+      for (auto t = batch.offsets[i], e = batch.offsets[i + 1]; t < e; ++t) {
+        c += static_cast<std::uint64_t>((w[t] >= 0) & (w[t] != prev));  // branch-free
+        prev = w[t];
+      }
+      index.offsets[i + 1] = c;
     }
   });
-  index.offsets.resize(n + 1);
-  index.offsets[0] = 0;
-  for (std::size_t i = 0; i < n; ++i) index.offsets[i + 1] = index.offsets[i] + counts[i + 1];
+  for (std::size_t i = 0; i < n; ++i) index.offsets[i + 1] += index.offsets[i];
   index.starts.resize(index.offsets[n]);
   index.ends.resize(index.offsets[n]);
   parallel_slices(n, threads, [&](std::size_t first, std::size_t last) {
     for (std::size_t i = first; i < last; ++i) {
+      // One pass: a word closes where the next starts, at a special token, or at the end.
       auto k = index.offsets[i];
       const auto b = batch.offsets[i], e = batch.offsets[i + 1];
+      bool open = false;
+      std::int32_t prev = -1;
       for (auto t = b; t < e; ++t) {
-        if (w[t] < 0 || (t != b && w[t] == w[t - 1])) continue;
-        auto end = t + 1;
-        while (end < e && w[end] == w[t]) ++end;
-        index.starts[k] = static_cast<std::uint32_t>(t);
-        index.ends[k] = static_cast<std::uint32_t>(end);
-        ++k;
+        const bool starts = (w[t] >= 0) & (w[t] != prev);
+        prev = w[t];
+        if (open && (starts || w[t] < 0)) {
+          index.ends[k - 1] = static_cast<std::uint32_t>(t);
+          open = false;
+        }
+        if (starts) {
+          index.starts[k++] = static_cast<std::uint32_t>(t);
+          open = true;
+        }
       }
+      if (open) index.ends[k - 1] = static_cast<std::uint32_t>(e);
     }
   });
 }
@@ -70,14 +82,12 @@ void mark_words(const TokenBatch& batch, WordIndex& index, int threads) {
 void sample_words(const WordIndex& index, std::size_t n, std::uint64_t seed, std::uint64_t round, WordChoice& choice,
                   bool mask_short, std::uint64_t first_example, int threads) {
   const std::size_t examples = index.offsets.size() - 1;
-  std::vector<std::uint64_t> counts(examples + 1, 0);
-  for (std::size_t i = 0; i < examples; ++i) {
-    const auto words = index.words(i);
-    counts[i + 1] = words > n ? n : (mask_short ? words : 0);
-  }
   choice.offsets.resize(examples + 1);
   choice.offsets[0] = 0;
-  for (std::size_t i = 0; i < examples; ++i) choice.offsets[i + 1] = choice.offsets[i] + counts[i + 1];
+  for (std::size_t i = 0; i < examples; ++i) {
+    const auto words = index.words(i);
+    choice.offsets[i + 1] = choice.offsets[i] + (words > n ? n : (mask_short ? words : 0));
+  }
   choice.words.resize(choice.offsets[examples]);
   parallel_slices(examples, threads, [&](std::size_t first, std::size_t last) {
     for (std::size_t i = first; i < last; ++i) {
@@ -90,7 +100,7 @@ void sample_words(const WordIndex& index, std::size_t n, std::uint64_t seed, std
         }
         continue;
       }
-      Rng rng = Rng::for_item(seed, first_example + i, round);
+      CounterRng rng(seed, first_example + i, round);
       // n distinct draws by rejection: n is small next to the word count.
       for (std::size_t k = 0; k < n; ++k) {
         std::uint32_t pick;

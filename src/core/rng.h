@@ -18,6 +18,23 @@ std::uint64_t mix64(std::uint64_t x);
 std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t key);
 std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t key1, std::uint64_t key2);
 
+// The cheapest deterministic stream for one item: a counter through the SplitMix64 mix. For
+// hot loops that need one or two numbers per item (e.g. sampling one word per sentence),
+// where seeding a full Rng would cost more than the work.
+class CounterRng {
+ public:
+  CounterRng(std::uint64_t seed, std::uint64_t item, std::uint64_t round) : state_(derive_seed(seed, item, round)) {}
+  std::uint64_t next_u64() { return mix64(state_ += 0x9e3779b97f4a7c15ULL); }
+  // Uniform in [0, n) by multiply-shift; the bias is below n / 2^64, negligible for word counts.
+  std::uint64_t uniform(std::uint64_t n) {
+    __extension__ typedef unsigned __int128 u128;
+    return static_cast<std::uint64_t>((static_cast<u128>(next_u64()) * n) >> 64);
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
 class Rng {
  public:
   using result_type = std::uint64_t;
