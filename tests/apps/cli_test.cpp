@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "core/atomic_file.h"
 #include "test_support.h"
 
 namespace frugal {
@@ -30,7 +31,8 @@ TEST(Cli, VersionAndHelpWithExamplesOnEveryCommand) {
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.out.rfind("frugal 0.", 0), 0u) << version.out;
   for (const char* command : {"", "data", "data list", "data fetch", "data verify", "data path", "squad",
-                              "squad validate", "eval", "eval squad", "info", "demo"}) {
+                              "squad validate", "eval", "eval squad", "info", "demo", "tokenize", "tokenize train",
+                              "mask", "bench", "bench mask"}) {
     const auto help = run_frugal(std::string(command) + " --help");
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_NE(help.out.find("Example:\n  frugal"), std::string::npos) << "no example in '" << command << " --help'";
@@ -157,6 +159,33 @@ TEST(Cli, SquadValidateReportsOffsetProblems) {
   const auto good = run_frugal("squad validate " + v2());
   EXPECT_EQ(good.exit_code, 0);
   EXPECT_NE(good.out.find("11873 questions (5945 without answers)"), std::string::npos) << good.out;
+}
+
+}  // namespace frugal
+
+namespace frugal {
+
+TEST(Cli, MaskWritesRoundsAndDoesNotDependOnThreads) {
+  const auto dir = test::scratch_dir("mask");
+  const std::string base = "mask --tokenizer " + test::mirror_dir() + "/vocab/bert-base-uncased/vocab.txt --input " +
+                           test::mirror_dir() + "/sst2/dev.tsv --seed 3 ";
+  for (const char* mode : {"--mode words --words 1,2", "--mode mlm --rounds 2"}) {
+    const auto one = test::run_frugal(base + mode + " --threads 1 --output " + dir + "/one.jsonl");
+    const auto two = test::run_frugal(base + mode + " --threads 2 --output " + dir + "/two.jsonl");
+    ASSERT_EQ(one.exit_code, 0) << one.err;
+    ASSERT_EQ(two.exit_code, 0) << two.err;
+    const std::string a = read_file(dir + "/one.jsonl"), b = read_file(dir + "/two.jsonl");
+    EXPECT_EQ(a, b) << mode;
+    const auto rows = std::count(a.begin(), a.end(), '\n');
+    EXPECT_EQ(rows, std::string(mode).find("words") != std::string::npos ? 3 * 872 : 2 * 872) << mode;
+    EXPECT_EQ(a.rfind("{\"ids\":[101,", 0), 0u);
+    EXPECT_NE(a.find("\"source\":2,\"round\":0}"), std::string::npos);  // line 1 is the header
+  }
+  const auto no_seed = test::run_frugal("mask --tokenizer " + test::mirror_dir() + "/vocab/bert-base-uncased/vocab.txt --input " +
+                                        test::mirror_dir() + "/sst2/dev.tsv --mode words --output " + dir + "/x.jsonl");
+  EXPECT_EQ(no_seed.exit_code, 2);
+  EXPECT_NE(no_seed.err.find("--seed is required"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir + "/x.jsonl"));
 }
 
 }  // namespace frugal
