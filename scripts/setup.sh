@@ -14,7 +14,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libsimdjson-dev libutf8proc-dev libpcre2-dev
   libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  unicode-data clang libclang-rt-14-dev
+  unicode-data clang libclang-rt-14-dev wordnet-base
   python3
 )
 

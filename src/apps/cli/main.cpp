@@ -89,6 +89,7 @@ static int run(int argc, char** argv) {
   register_tokenize_command(app, table, global);
   register_mask_command(app, table, global);
   register_bench_command(app, table, global);
+  register_augment_command(app, table, global);
   register_demo_command(app, table, global);
 
   try {
