@@ -34,54 +34,42 @@ void TokenBatch::append(const Encoding& e) {
   offsets.push_back(ids.size());
 }
 
+std::uint32_t WordIndex::word_end(const TokenBatch& batch, std::size_t example, std::uint64_t w) const {
+  const auto* ids = batch.word_ids.data();
+  const auto end = batch.offsets[example + 1];
+  auto t = starts[w];
+  const auto word = ids[t];
+  while (t < end && ids[t] == word) ++t;
+  return static_cast<std::uint32_t>(t);
+}
+
 void mark_words(const TokenBatch& batch, WordIndex& index, int threads) {
-  // Counts go straight into index.offsets (then a prefix sum): no allocation when the index
-  // is reused, which matters after a tokenizer pass has freed millions of small blocks.
+  // One pass, no allocation when the index is reused (which matters after a tokenizer pass
+  // has freed millions of small blocks: glibc would consolidate them on a large malloc).
   const std::size_t n = batch.size();
-  index.offsets.resize(n + 1);
-  index.offsets[0] = 0;
+  index.starts.resize(batch.ids.size());
+  index.counts.resize(n);
   const auto* w = batch.word_ids.data();
+  auto* starts = index.starts.data();
   parallel_slices(n, threads, [&](std::size_t first, std::size_t last) {
     for (std::size_t i = first; i < last; ++i) {
-      std::uint64_t c = 0;
-      std::int32_t prev = -1;  // so that the first real word starts a word
-      for (auto t = batch.offsets[i], e = batch.offsets[i + 1]; t < e; ++t) {
-        c += static_cast<std::uint64_t>((w[t] >= 0) & (w[t] != prev));  // branch-free
-        prev = w[t];
-      }
-      index.offsets[i + 1] = c;
-    }
-  });
-  for (std::size_t i = 0; i < n; ++i) index.offsets[i + 1] += index.offsets[i];
-  index.starts.resize(index.offsets[n]);
-  index.ends.resize(index.offsets[n]);
-  parallel_slices(n, threads, [&](std::size_t first, std::size_t last) {
-    for (std::size_t i = first; i < last; ++i) {
-      // One pass: a word closes where the next starts, at a special token, or at the end.
-      auto k = index.offsets[i];
       const auto b = batch.offsets[i], e = batch.offsets[i + 1];
-      bool open = false;
+      auto* out = starts + b;
+      std::uint32_t c = 0;
       std::int32_t prev = -1;
       for (auto t = b; t < e; ++t) {
-        const bool starts = (w[t] >= 0) & (w[t] != prev);
+        out[c] = static_cast<std::uint32_t>(t);
+        c += static_cast<std::uint32_t>((w[t] >= 0) & (w[t] != prev));  // branch-free
         prev = w[t];
-        if (open && (starts || w[t] < 0)) {
-          index.ends[k - 1] = static_cast<std::uint32_t>(t);
-          open = false;
-        }
-        if (starts) {
-          index.starts[k++] = static_cast<std::uint32_t>(t);
-          open = true;
-        }
       }
-      if (open) index.ends[k - 1] = static_cast<std::uint32_t>(e);
+      index.counts[i] = c;
     }
   });
 }
 
-void sample_words(const WordIndex& index, std::size_t n, std::uint64_t seed, std::uint64_t round, WordChoice& choice,
+void sample_words(const TokenBatch& batch, const WordIndex& index, std::size_t n, std::uint64_t seed, std::uint64_t round, WordChoice& choice,
                   bool mask_short, std::uint64_t first_example, int threads) {
-  const std::size_t examples = index.offsets.size() - 1;
+  const std::size_t examples = index.counts.size();
   choice.offsets.resize(examples + 1);
   choice.offsets[0] = 0;
   for (std::size_t i = 0; i < examples; ++i) {
@@ -93,7 +81,7 @@ void sample_words(const WordIndex& index, std::size_t n, std::uint64_t seed, std
     for (std::size_t i = first; i < last; ++i) {
       const auto words = index.words(i);
       auto* out = choice.words.data() + choice.offsets[i];
-      const auto base = static_cast<std::uint32_t>(index.offsets[i]);
+      const auto base = static_cast<std::uint32_t>(batch.offsets[i]);
       if (words <= n) {
         if (mask_short) {
           for (std::uint32_t k = 0; k < words; ++k) out[k] = base + k;
@@ -104,23 +92,24 @@ void sample_words(const WordIndex& index, std::size_t n, std::uint64_t seed, std
       // n distinct draws by rejection: n is small next to the word count.
       for (std::size_t k = 0; k < n; ++k) {
         std::uint32_t pick;
-        bool again;
         do {
           pick = base + static_cast<std::uint32_t>(rng.uniform(words));
-          again = std::find(out, out + k, pick) != out + k;
-        } while (again);
+        } while (std::find(out, out + k, pick) != out + k);
         out[k] = pick;
       }
     }
   });
 }
 
-void mask_in_place(std::vector<std::int32_t>& ids, const WordIndex& index, const WordChoice& choice, std::int32_t mask_id,
+void mask_in_place(const TokenBatch& batch, std::vector<std::int32_t>& ids, const WordIndex& index, const WordChoice& choice, std::int32_t mask_id,
                    int threads) {
-  parallel_slices(choice.words.size(), threads, [&](std::size_t first, std::size_t last) {
-    for (std::size_t k = first; k < last; ++k) {
-      const auto w = choice.words[k];
-      for (auto t = index.starts[w]; t < index.ends[w]; ++t) ids[t] = mask_id;
+  const std::size_t examples = index.counts.size();
+  parallel_slices(examples, threads, [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) {
+      for (auto k = choice.offsets[i]; k < choice.offsets[i + 1]; ++k) {
+        const auto w = choice.words[k];
+        for (auto t = index.starts[w], end = index.word_end(batch, i, w); t < end; ++t) ids[t] = mask_id;
+      }
     }
   });
 }
@@ -129,12 +118,15 @@ void mask_copy(const TokenBatch& batch, const WordIndex& index, const WordChoice
                std::vector<std::int32_t>& ids, std::vector<std::int32_t>& labels, int threads) {
   ids = batch.ids;
   labels.assign(batch.ids.size(), kIgnoreLabel);
-  parallel_slices(choice.words.size(), threads, [&](std::size_t first, std::size_t last) {
-    for (std::size_t k = first; k < last; ++k) {
-      const auto w = choice.words[k];
-      for (auto t = index.starts[w]; t < index.ends[w]; ++t) {
-        labels[t] = batch.ids[t];
-        ids[t] = mask_id;
+  const std::size_t examples = index.counts.size();
+  parallel_slices(examples, threads, [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) {
+      for (auto k = choice.offsets[i]; k < choice.offsets[i + 1]; ++k) {
+        const auto w = choice.words[k];
+        for (auto t = index.starts[w], end = index.word_end(batch, i, w); t < end; ++t) {
+          labels[t] = batch.ids[t];
+          ids[t] = mask_id;
+        }
       }
     }
   });
@@ -158,7 +150,7 @@ void mask_mlm(const TokenBatch& batch, const WordIndex& index, const MlmOptions&
       const auto length = batch.offsets[i + 1] - batch.offsets[i];
       const std::size_t budget = mlm_budget(length, options.probability, options.max_predictions);
       order.clear();
-      for (auto w = index.offsets[i]; w < index.offsets[i + 1]; ++w) order.push_back(static_cast<std::uint32_t>(w));
+      for (std::uint64_t w = batch.offsets[i], e = w + index.words(i); w < e; ++w) order.push_back(static_cast<std::uint32_t>(w));
       rng.shuffle(order.begin(), order.end());
       std::size_t predicted = 0;
       auto replace = [&](std::uint32_t t, double draw, double coin) {
@@ -171,12 +163,13 @@ void mask_mlm(const TokenBatch& batch, const WordIndex& index, const MlmOptions&
       };
       for (const auto w : order) {
         if (predicted >= budget) break;
-        const std::size_t pieces = index.ends[w] - index.starts[w];
+        const auto word_end = index.word_end(batch, i, w);
+        const std::size_t pieces = word_end - index.starts[w];
         if (predicted + pieces > budget) continue;
         if (options.per_word) {
           const double draw = rng.uniform01();
           const double coin = draw < 0.8 ? 0.0 : rng.uniform01();
-          for (auto t = index.starts[w]; t < index.ends[w]; ++t) {
+          for (auto t = index.starts[w]; t < word_end; ++t) {
             labels[t] = batch.ids[t];
             if (draw < 0.8) {
               ids[t] = options.mask_id;
@@ -185,7 +178,7 @@ void mask_mlm(const TokenBatch& batch, const WordIndex& index, const MlmOptions&
             }
           }
         } else {
-          for (auto t = index.starts[w]; t < index.ends[w]; ++t) {
+          for (auto t = index.starts[w]; t < word_end; ++t) {
             const double draw = rng.uniform01();
             replace(t, draw, draw < 0.8 ? 0.0 : rng.uniform01());
           }

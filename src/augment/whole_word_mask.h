@@ -36,12 +36,17 @@ struct TokenBatch {
   void append(const Encoding& e);
 };
 
-// The "mark" stage: where every word starts.
+// The "mark" stage: where every word starts. Example i's word starts are stored at
+// starts[batch.offsets[i] ... + counts[i]) (an example cannot have more words than tokens),
+// so one pass over the word ids fills everything; a word ends where its word id changes.
+// The functions below take the batch the index was built from.
 struct WordIndex {
-  std::vector<std::uint32_t> starts;   // token positions (batch-global) of word starts
-  std::vector<std::uint32_t> ends;     // one past each word's last piece
-  std::vector<std::uint64_t> offsets;  // example i's words are [offsets[i], offsets[i + 1])
-  std::size_t words(std::size_t example) const { return offsets[example + 1] - offsets[example]; }
+  std::vector<std::uint32_t> starts;  // token positions of word starts, laid out as above
+  std::vector<std::uint32_t> counts;  // words per example
+
+  std::size_t words(std::size_t example) const { return counts[example]; }
+  // One past the last piece of word w (a position in starts) of example i.
+  std::uint32_t word_end(const TokenBatch& batch, std::size_t example, std::uint64_t w) const;
 };
 
 void mark_words(const TokenBatch& batch, WordIndex& index, int threads = 1);
@@ -54,12 +59,12 @@ struct WordChoice {
   std::vector<std::uint32_t> words;
   std::vector<std::uint64_t> offsets;
 };
-void sample_words(const WordIndex& index, std::size_t n, std::uint64_t seed, std::uint64_t round, WordChoice& choice,
+void sample_words(const TokenBatch& batch, const WordIndex& index, std::size_t n, std::uint64_t seed, std::uint64_t round, WordChoice& choice,
                   bool mask_short = false, std::uint64_t first_example = 0, int threads = 1);
 
 // The "mask" stage, in place, or into a copy with labels (original id at masked positions,
 // kIgnoreLabel elsewhere).
-void mask_in_place(std::vector<std::int32_t>& ids, const WordIndex& index, const WordChoice& choice, std::int32_t mask_id,
+void mask_in_place(const TokenBatch& batch, std::vector<std::int32_t>& ids, const WordIndex& index, const WordChoice& choice, std::int32_t mask_id,
                    int threads = 1);
 void mask_copy(const TokenBatch& batch, const WordIndex& index, const WordChoice& choice, std::int32_t mask_id,
                std::vector<std::int32_t>& ids, std::vector<std::int32_t>& labels, int threads = 1);

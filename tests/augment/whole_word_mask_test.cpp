@@ -79,7 +79,7 @@ TEST(WholeWordMask, ExactlyNWholeWordsAndNothingElse) {
   for (auto& f : fixtures()) {
     for (std::size_t n : {1u, 2u, 3u}) {
       WordChoice choice;
-      sample_words(f.index, n, 7, n, choice, false, 0, 2);
+      sample_words(f.batch, f.index, n, 7, n, choice, false, 0, 2);
       std::vector<std::int32_t> ids, labels;
       mask_copy(f.batch, f.index, choice, f.mask_id, ids, labels, 2);
       for (std::size_t i = 0; i < f.batch.size(); ++i) {
@@ -104,7 +104,7 @@ TEST(WholeWordMask, ExactlyNWholeWordsAndNothingElse) {
       }
       // In place gives the same ids.
       auto in_place = f.batch.ids;
-      mask_in_place(in_place, f.index, choice, f.mask_id, 1);
+      mask_in_place(f.batch, in_place, f.index, choice, f.mask_id, 1);
       EXPECT_EQ(in_place, ids);
     }
   }
@@ -113,8 +113,8 @@ TEST(WholeWordMask, ExactlyNWholeWordsAndNothingElse) {
 TEST(WholeWordMask, ShortExamplesAreLeftOrFullyMasked) {
   auto& f = fixtures().front();
   WordChoice left, full;
-  sample_words(f.index, 2, 3, 1, left, false);
-  sample_words(f.index, 2, 3, 1, full, true);
+  sample_words(f.batch, f.index, 2, 3, 1, left, false);
+  sample_words(f.batch, f.index, 2, 3, 1, full, true);
   const std::size_t one_word = f.batch.size() - 2;  // "word"
   EXPECT_EQ(left.offsets[one_word + 1] - left.offsets[one_word], 0u);
   EXPECT_EQ(full.offsets[one_word + 1] - full.offsets[one_word], 1u);
@@ -123,8 +123,8 @@ TEST(WholeWordMask, ShortExamplesAreLeftOrFullyMasked) {
 TEST(WholeWordMask, ResultsDependOnlyOnSeedExampleAndRound) {
   auto& f = fixtures().front();
   WordChoice one, two;
-  sample_words(f.index, 2, 11, 1, one, false, 0, 1);
-  sample_words(f.index, 2, 11, 1, two, false, 0, 2);
+  sample_words(f.batch, f.index, 2, 11, 1, one, false, 0, 1);
+  sample_words(f.batch, f.index, 2, 11, 1, two, false, 0, 2);
   EXPECT_EQ(one.words, two.words);
   // The second half alone, told where it starts, chooses the same words.
   const std::size_t half = f.batch.size() / 2;
@@ -140,13 +140,13 @@ TEST(WholeWordMask, ResultsDependOnlyOnSeedExampleAndRound) {
   WordIndex tail_index;
   mark_words(tail, tail_index, 2);
   WordChoice tail_choice;
-  sample_words(tail_index, 2, 11, 1, tail_choice, false, half, 1);
+  sample_words(tail, tail_index, 2, 11, 1, tail_choice, false, half, 1);
   std::vector<std::int32_t> whole_ids, whole_labels, tail_ids, tail_labels;
   mask_copy(f.batch, f.index, one, f.mask_id, whole_ids, whole_labels);
   mask_copy(tail, tail_index, tail_choice, f.mask_id, tail_ids, tail_labels);
   EXPECT_TRUE(std::equal(tail_ids.begin(), tail_ids.end(), whole_ids.begin() + static_cast<std::ptrdiff_t>(f.batch.offsets[half])));
   WordChoice other_round;
-  sample_words(f.index, 2, 11, 2, other_round, false);
+  sample_words(f.batch, f.index, 2, 11, 2, other_round, false);
   EXPECT_NE(one.words, other_round.words);
 }
 

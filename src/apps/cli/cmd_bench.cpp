@@ -78,10 +78,10 @@ int run_bench_mask(const BenchMaskArgs& args, const GlobalOptions& global) {
       }
     }));
     mark.push_back(time_ms([&] { mark_words(batch, index, threads); }));
-    sample.push_back(time_ms([&] { sample_words(index, args.words, 42, 1, choice, false, 0, threads); }));
+    sample.push_back(time_ms([&] { sample_words(batch, index, args.words, 42, 1, choice, false, 0, threads); }));
     copy.push_back(time_ms([&] { mask_copy(batch, index, choice, mask, ids, labels, threads); }));
     ids = batch.ids;
-    inplace.push_back(time_ms([&] { mask_in_place(ids, index, choice, mask, threads); }));
+    inplace.push_back(time_ms([&] { mask_in_place(batch, ids, index, choice, mask, threads); }));
   }
   std::cout << fmt::format(
       "{{\"sentences\": {}, \"threads\": {}, \"runs\": {}, \"words\": {}, \"tokenize_ms\": {:.1f}, \"special_tokens_ms\": {:.1f}, "

@@ -88,7 +88,7 @@ int run_mask(const MaskArgs& args, const GlobalOptions& global) {
     progress.advance();
     for (std::size_t r = 0; r < args.words.size(); ++r) {
       WordChoice choice;
-      sample_words(index, args.words[r], args.seed, r + 1, choice, args.mask_short, 0, threads);
+      sample_words(batch, index, args.words[r], args.seed, r + 1, choice, args.mask_short, 0, threads);
       mask_copy(batch, index, choice, mask_id, ids, labels, threads);
       write_rows(batch, ids, labels, records, r + 1, out);
       progress.advance();
