@@ -82,6 +82,25 @@ void mask_mlm(const TokenBatch& batch, const WordIndex& index, const MlmOptions&
               std::uint64_t round, std::vector<std::int32_t>& ids, std::vector<std::int32_t>& labels,
               std::uint64_t first_example = 0, int threads = 1);
 
+// The streaming form a trainer calls once per batch: dynamic masking, fresh every epoch.
+// Example k of the corpus in epoch e is masked the same way whatever batch it falls in and
+// whatever the thread count: the result depends only on (seed, k, e).
+class DynamicMasker {
+ public:
+  DynamicMasker(MlmOptions options, std::uint64_t seed) : options_(std::move(options)), seed_(seed) {}
+  // batch holds corpus examples first_example, first_example + 1, ...
+  void mask(const TokenBatch& batch, std::uint64_t first_example, std::uint64_t epoch, std::vector<std::int32_t>& ids,
+            std::vector<std::int32_t>& labels, int threads = 1) {
+    mark_words(batch, index_, threads);
+    mask_mlm(batch, index_, options_, seed_, epoch, ids, labels, first_example, threads);
+  }
+
+ private:
+  MlmOptions options_;
+  std::uint64_t seed_;
+  WordIndex index_;  // reused from batch to batch
+};
+
 // Python's round(): halves to even (Google's budget uses it).
 std::size_t mlm_budget(std::size_t length, double probability, std::size_t max_predictions);
 

@@ -189,6 +189,36 @@ TEST(WholeWordMask, MlmBudgetWholeWordsAndDeterminism) {
   }
 }
 
+TEST(WholeWordMask, DynamicMaskingDependsOnlyOnExampleAndEpoch) {
+  auto& f = fixtures().front();
+  MlmOptions o;
+  o.mask_id = f.mask_id;
+  for (std::int32_t id = 1000; id < 2000; ++id) o.replacement_ids.push_back(id);
+  DynamicMasker masker(o, 21);
+  std::vector<std::int32_t> whole_ids, whole_labels;
+  masker.mask(f.batch, 0, 3, whole_ids, whole_labels, 2);
+  // The same corpus in batches of 100 examples, masked one batch at a time.
+  std::vector<std::int32_t> ids, labels, all_ids, all_labels;
+  for (std::size_t first = 0; first < f.batch.size(); first += 100) {
+    TokenBatch part;
+    part.clear();
+    for (std::size_t i = first; i < std::min(f.batch.size(), first + 100); ++i) {
+      for (auto t = f.batch.offsets[i]; t < f.batch.offsets[i + 1]; ++t) {
+        part.ids.push_back(f.batch.ids[t]);
+        part.word_ids.push_back(f.batch.word_ids[t]);
+      }
+      part.offsets.push_back(part.ids.size());
+    }
+    masker.mask(part, first, 3, ids, labels, 1);
+    all_ids.insert(all_ids.end(), ids.begin(), ids.end());
+    all_labels.insert(all_labels.end(), labels.begin(), labels.end());
+  }
+  EXPECT_EQ(all_ids, whole_ids);
+  EXPECT_EQ(all_labels, whole_labels);
+  masker.mask(f.batch, 0, 4, ids, labels, 1);
+  EXPECT_NE(labels, whole_labels);  // another epoch, another masking
+}
+
 TEST(WholeWordMask, MlmSplitIs80_10_10OverAMillionDraws) {
   auto& f = fixtures().front();
   MlmOptions o;
