@@ -10,7 +10,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/progress.h"
-#include "core/utf8.h"
+#include "core/text_lines.h"
 
 namespace frugal::cli {
 namespace {
@@ -23,46 +23,23 @@ struct TangArgs {
   int threads = 0;
 };
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const auto at = s.find(sep, start);
-    parts.push_back(s.substr(start, at == std::string::npos ? std::string::npos : at - start));
-    if (at == std::string::npos) break;
-    start = at + 1;
-  }
-  return parts;
-}
-
 int run_tang(const TangArgs& args, const GlobalOptions& global) {
   if (!args.seed_given) throw InputError("--seed is required: every random choice takes a seed");
-  const std::string text = read_file(args.input);
   std::vector<std::vector<std::string>> rows;
-  std::size_t start = 0, line_no = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(start, end - start);
-    start = end + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (const auto bad = find_invalid_utf8(line); bad != kValidUtf8) {
-      throw InputError(InputLocation{args.input, line_no, bad + 1}, "invalid UTF-8");
-    }
-    if (line.empty() && line_no > 1) continue;
-    rows.push_back(split(line, '\t'));
+  for_each_line(args.input, [&](std::string& line, std::uint64_t line_no) {
+    if (line.empty() && line_no > 1) return;
+    rows.push_back(split_fields(line, '\t'));
     if (rows.size() > 1 && rows.back().size() != rows.front().size()) {
       throw InputError(InputLocation{args.input, line_no, 1},
                        fmt::format("{} columns, the header has {}", rows.back().size(), rows.front().size()));
     }
-  }
+  });
   if (rows.size() < 2) throw InputError(InputLocation{args.input}, "a header and at least one row are needed");
   const auto& header = rows.front();
-  std::vector<std::string> names = args.columns.empty() ? std::vector<std::string>{} : split(args.columns, ',');
+  std::vector<std::string> names = args.columns.empty() ? std::vector<std::string>{} : split_fields(args.columns, ',');
   if (names.empty()) {
     for (const char* candidates : {"sentence1,sentence2", "question,sentence", "sentence"}) {
-      const auto c = split(candidates, ',');
+      const auto c = split_fields(candidates, ',');
       if (std::all_of(c.begin(), c.end(), [&](const std::string& n) { return std::find(header.begin(), header.end(), n) != header.end(); })) {
         names = c;
         break;

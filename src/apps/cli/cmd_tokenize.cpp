@@ -13,7 +13,7 @@
 #include "core/error.h"
 #include "core/json_input.h"
 #include "core/progress.h"
-#include "core/utf8.h"
+#include "core/text_lines.h"
 #include "text/tokenizer_loader.h"
 #include "text/trainer.h"
 
@@ -155,27 +155,8 @@ int run_tokenize(const TokenizeArgs& args, const GlobalOptions& global) {
   }
   Tokenizer tokenizer = load_tokenizer(args.tokenizer);
   configure_lengths(tokenizer, args);
-  std::string text = read_file(args.input);
-  // Lines, each checked for UTF-8 (the error names the line) or repaired with --lossy.
   std::vector<std::string> lines;
-  std::size_t start = 0, line_no = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(start, end - start);
-    ++line_no;
-    start = end + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (const auto bad = find_invalid_utf8(line); bad != kValidUtf8) {
-      if (!args.lossy) {
-        throw InputError(InputLocation{args.input, line_no, bad + 1}, "invalid UTF-8 (use --lossy to replace it with U+FFFD)");
-      }
-      line = replace_invalid_utf8(line);
-    }
-    lines.push_back(std::move(line));
-  }
-  text.clear();
-  text.shrink_to_fit();
+  for_each_line(args.input, [&](std::string& line, std::uint64_t) { lines.push_back(std::move(line)); }, args.lossy);
 
   const int threads = args.threads > 0 ? args.threads : std::max(1, global.threads > 0 ? global.threads : static_cast<int>(std::thread::hardware_concurrency()));
   const bool add_special = !args.no_special_tokens;
