@@ -15,7 +15,7 @@ packages=(
   libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   unicode-data clang libclang-rt-14-dev wordnet-base
-  python3
+  python3 bc
 )
 
 missing=()
