@@ -36,6 +36,18 @@ void BertNormalizer::normalize(const NormalizedText& in, NormalizedText& out) co
   for (std::size_t i = 0; i < in.size(); ++i) {
     char32_t c = in.chars[i];
     const auto b = in.begin[i], e = in.end[i];
+    if (c < 0x80) {
+      // ASCII fast path: no CJK, no decomposition, no marks; the same decisions as below.
+      if (options_.clean_text) {
+        if (c == '\t' || c == '\n' || c == '\r') {
+          c = ' ';
+        } else if (c < 0x20 || c == 0x7F) {
+          continue;  // NUL and the other C0 controls, DEL
+        }
+      }
+      decomposed.push(c, b, e);
+      continue;
+    }
     if (options_.clean_text) {
       if (c == 0 || c == 0xFFFD || unicode::is_bert_control(c)) continue;
       if (unicode::is_bert_whitespace(c)) c = ' ';
@@ -70,6 +82,10 @@ void BertNormalizer::normalize(const NormalizedText& in, NormalizedText& out) co
   for (std::size_t i = 0; i < decomposed.size(); ++i) {
     const char32_t d = decomposed.chars[i];
     const auto b = decomposed.begin[i], e = decomposed.end[i];
+    if (d < 0x80) {  // ASCII, also from decompositions such as É -> E + U+0301
+      out.push(options_.lowercase && d >= 'A' && d <= 'Z' ? d + 32 : d, b, e);
+      continue;
+    }
     if (strip && unicode::is_mark_nonspacing(d)) continue;
     if (options_.lowercase) {
       const auto m = unicode::to_lower_full(d, lowered);
