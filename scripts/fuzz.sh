@@ -14,7 +14,8 @@ mkdir -p "$corpus/text" "$corpus/files"
 head -n 200 "$FRUGAL_MIRROR/sst2/dev.tsv" | cut -f1 | awk -v d="$corpus/text" '{ f = d "/s" NR; printf "%c%c%s", NR % 4, NR % 251, $0 > f; close(f) }'
 printf '\x02\x05H\xc3\xa9llo \xe4\xb8\xad\xe6\x96\x87 <|endoftext|> [MASK] \xf0\x9f\xa6\x99' > "$corpus/text/mixed"
 for t in bert-base-uncased bert-base-cased; do cp "$FRUGAL_MIRROR/vocab/$t/tokenizer.json" "$corpus/files/$t.json"; done
-for target in fuzz_tokenizer:text fuzz_tokenizer_files:files; do
+mkdir -p "$corpus/safetensors"
+for target in fuzz_tokenizer:text fuzz_tokenizer_files:files fuzz_safetensors:safetensors; do
   name="${target%%:*}"
   echo "== $name ($seconds s)"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
