@@ -46,7 +46,10 @@ void register_data_command(CLI::App& app, CommandTable& table, const GlobalOptio
       for (const auto& entry : cache.registry()) names.push_back(entry.name);
     }
     if (names.empty()) throw InputError("name a data set, or pass --all");
-    for (const auto& name : names) std::cout << name << "\t" << cache.fetch(name, *force) << "\n";
+    for (const auto& name : names) {
+      const std::string dir = cache.fetch(name, *force);  // before printing: a failure prints only the error
+      std::cout << name << "\t" << dir << "\n";
+    }
     return 0;
   });
 
