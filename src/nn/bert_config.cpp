@@ -1,0 +1,78 @@
+#include "nn/bert_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+
+namespace frugal {
+
+BertConfig BertConfig::load(const std::string& path) { return parse(read_file(path), path); }
+
+BertConfig BertConfig::parse(const std::string& text, const std::string& name) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(locate_offset(text, e.byte > 0 ? e.byte - 1 : 0, name), "malformed JSON");
+  }
+  if (!j.is_object()) throw InputError(InputLocation{name}, "config.json holds one JSON object");
+  const std::string type = j.value("model_type", std::string("bert"));
+  if (type != "bert") throw InputError(InputLocation{name}, "model_type '" + type + "' is not bert");
+  BertConfig c;
+  auto get = [&](const char* key, auto& field) {
+    if (!j.contains(key) || j[key].is_null()) return;
+    try {
+      field = j[key].get<std::decay_t<decltype(field)>>();
+    } catch (const nlohmann::json::exception&) {
+      throw InputError(InputLocation{name, 0, 0, key}, "wrong type");
+    }
+  };
+  get("vocab_size", c.vocab_size);
+  get("hidden_size", c.hidden_size);
+  get("num_hidden_layers", c.num_hidden_layers);
+  get("num_attention_heads", c.num_attention_heads);
+  get("intermediate_size", c.intermediate_size);
+  get("hidden_act", c.hidden_act);
+  get("hidden_dropout_prob", c.hidden_dropout_prob);
+  get("attention_probs_dropout_prob", c.attention_probs_dropout_prob);
+  get("max_position_embeddings", c.max_position_embeddings);
+  get("type_vocab_size", c.type_vocab_size);
+  get("initializer_range", c.initializer_range);
+  get("layer_norm_eps", c.layer_norm_eps);
+  get("pad_token_id", c.pad_token_id);
+  if (j.contains("id2label") && j["id2label"].is_object()) c.num_labels = static_cast<std::int64_t>(j["id2label"].size());
+  get("num_labels", c.num_labels);
+  if (c.hidden_size <= 0 || c.num_attention_heads <= 0 || c.hidden_size % c.num_attention_heads != 0) {
+    throw InputError(InputLocation{name}, "hidden_size must be a positive multiple of num_attention_heads");
+  }
+  if (c.vocab_size <= 0 || c.num_hidden_layers < 0 || c.intermediate_size <= 0 || c.max_position_embeddings <= 0 ||
+      c.type_vocab_size <= 0) {
+    throw InputError(InputLocation{name}, "sizes must be positive");
+  }
+  if (c.hidden_act != "gelu" && c.hidden_act != "relu" && c.hidden_act != "gelu_new") {
+    throw InputError(InputLocation{name, 0, 0, "hidden_act"}, "unsupported activation '" + c.hidden_act + "'");
+  }
+  return c;
+}
+
+std::string BertConfig::to_json() const {
+  nlohmann::ordered_json j = {{"model_type", "bert"},
+                              {"vocab_size", vocab_size},
+                              {"hidden_size", hidden_size},
+                              {"num_hidden_layers", num_hidden_layers},
+                              {"num_attention_heads", num_attention_heads},
+                              {"intermediate_size", intermediate_size},
+                              {"hidden_act", hidden_act},
+                              {"hidden_dropout_prob", hidden_dropout_prob},
+                              {"attention_probs_dropout_prob", attention_probs_dropout_prob},
+                              {"max_position_embeddings", max_position_embeddings},
+                              {"type_vocab_size", type_vocab_size},
+                              {"initializer_range", initializer_range},
+                              {"layer_norm_eps", layer_norm_eps},
+                              {"pad_token_id", pad_token_id},
+                              {"num_labels", num_labels}};
+  return j.dump(2) + "\n";
+}
+
+}  // namespace frugal

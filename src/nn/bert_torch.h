@@ -1,0 +1,100 @@
+#pragma once
+// BERT in libtorch with HF transformers' module tree, so that parameter names and shapes are
+// identical to BertModel / BertForMaskedLM and model.safetensors moves both ways.
+// (Heads for classification, span QA and the answer-span scorer, GPT-2, and the trainer are
+// the rest of issue 5.)
+#include <torch/torch.h>
+
+#include "nn/bert_config.h"
+
+namespace frugal {
+
+struct BertEmbeddingsImpl : torch::nn::Module {
+  explicit BertEmbeddingsImpl(const BertConfig& c);
+  torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids);
+  torch::nn::Embedding word_embeddings{nullptr}, position_embeddings{nullptr}, token_type_embeddings{nullptr};
+  torch::nn::LayerNorm LayerNorm{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+};
+TORCH_MODULE(BertEmbeddings);
+
+struct BertSelfAttentionImpl : torch::nn::Module {
+  explicit BertSelfAttentionImpl(const BertConfig& c);
+  // mask_bias: (batch, 1, 1, seq), 0 for tokens to attend to, a large negative number otherwise.
+  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias);
+  torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+  std::int64_t heads, head_size;
+};
+TORCH_MODULE(BertSelfAttention);
+
+// dense -> dropout -> LayerNorm(x + residual): HF's BertSelfOutput and BertOutput.
+struct BertResidualOutputImpl : torch::nn::Module {
+  BertResidualOutputImpl(std::int64_t in, const BertConfig& c);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& residual);
+  torch::nn::Linear dense{nullptr};
+  torch::nn::LayerNorm LayerNorm{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+};
+TORCH_MODULE(BertResidualOutput);
+
+struct BertAttentionImpl : torch::nn::Module {
+  explicit BertAttentionImpl(const BertConfig& c);
+  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias);
+  BertSelfAttention self{nullptr};
+  BertResidualOutput output{nullptr};
+};
+TORCH_MODULE(BertAttention);
+
+struct BertIntermediateImpl : torch::nn::Module {
+  explicit BertIntermediateImpl(const BertConfig& c);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::nn::Linear dense{nullptr};
+  std::string act;
+};
+TORCH_MODULE(BertIntermediate);
+
+struct BertLayerImpl : torch::nn::Module {
+  explicit BertLayerImpl(const BertConfig& c);
+  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias);
+  BertAttention attention{nullptr};
+  BertIntermediate intermediate{nullptr};
+  BertResidualOutput output{nullptr};
+};
+TORCH_MODULE(BertLayer);
+
+struct BertModelImpl : torch::nn::Module {
+  BertModelImpl(const BertConfig& c, bool add_pooling_layer);
+  // attention_mask: 1 for real tokens, 0 for padding. Returns the last hidden states.
+  torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
+                        const torch::Tensor& attention_mask);
+  torch::Tensor pool(const torch::Tensor& hidden);  // tanh(dense(h[:, 0])); needs the pooler
+  BertEmbeddings embeddings{nullptr};
+  std::shared_ptr<torch::nn::Module> encoder;  // holds "layer"
+  torch::nn::ModuleList layers{nullptr};       // encoder.layer
+  std::shared_ptr<torch::nn::Module> pooler;   // holds "dense" when present
+  torch::nn::Linear pooler_dense{nullptr};
+};
+TORCH_MODULE(BertModel);
+
+struct BertForMaskedLMImpl : torch::nn::Module {
+  explicit BertForMaskedLMImpl(const BertConfig& c);
+  // Logits over the vocabulary, (batch, seq, vocab).
+  torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
+                        const torch::Tensor& attention_mask);
+  BertModel bert{nullptr};
+  // cls.predictions.{transform.dense, transform.LayerNorm, bias}; the decoder weight is tied
+  // to bert.embeddings.word_embeddings.weight, as HF ties it (and omits it when saving).
+  std::shared_ptr<torch::nn::Module> cls, predictions, transform;
+  torch::nn::Linear transform_dense{nullptr};
+  torch::nn::LayerNorm transform_norm{nullptr};
+  torch::Tensor decoder_bias;
+  std::string act;
+};
+TORCH_MODULE(BertForMaskedLM);
+
+// HF's _init_weights: normal(0, initializer_range) for Linear/Embedding weights, zero biases,
+// LayerNorm weight 1 / bias 0, the padding embedding row zero. Seeded by torch's generator.
+void init_bert_weights(torch::nn::Module& module, const BertConfig& c);
+
+}  // namespace frugal
