@@ -2,27 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <thread>
+
+#include "core/parallel.h"
 
 namespace frugal {
-namespace {
-
-// Runs fn(first, last) on `threads` contiguous slices of [0, n).
-template <class Fn>
-void parallel_slices(std::size_t n, int threads, Fn&& fn) {
-  const std::size_t t = static_cast<std::size_t>(std::max(1, std::min<int>(threads, static_cast<int>(n / 64 + 1))));
-  if (t <= 1) {
-    fn(std::size_t{0}, n);
-    return;
-  }
-  std::vector<std::thread> pool;
-  for (std::size_t k = 0; k < t; ++k) {
-    pool.emplace_back([&, k] { fn(n * k / t, n * (k + 1) / t); });
-  }
-  for (auto& th : pool) th.join();
-}
-
-}  // namespace
 
 void TokenBatch::append(const Encoding& e) {
   if (offsets.empty()) offsets.push_back(0);

@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <functional>
 #include <stdexcept>
-#include <thread>
 
 #include "core/error.h"
+#include "core/parallel.h"
+#include "core/utf8.h"
 #include "text/byte_level.h"
 #include "text/pre_tokenizer.h"
 #include "text/unicode_props.h"
-#include "core/utf8.h"
 
 namespace frugal {
 
@@ -387,13 +387,17 @@ void Tokenizer::pad(std::vector<Encoding>& encodings) const {
   for (auto& e : encodings) pad_one(e);
 }
 
-Encoding Tokenizer::encode(std::string_view text, bool add_special_tokens) const {
+Encoding Tokenizer::encode_unpadded(std::string_view text, bool add_special_tokens) const {
   std::vector<RawToken> raw;
   encode_sequence(text, raw);
   Encoding e = finish(text, raw, 0);
   if (config_.post_processor.trim_offsets) trim_offsets(e);
+  return post_process(std::move(e), std::nullopt, add_special_tokens);
+}
+
+Encoding Tokenizer::encode(std::string_view text, bool add_special_tokens) const {
   std::vector<Encoding> one;
-  one.push_back(post_process(std::move(e), std::nullopt, add_special_tokens));
+  one.push_back(encode_unpadded(text, add_special_tokens));
   pad(one);
   return std::move(one.front());
 }
@@ -417,30 +421,9 @@ Encoding Tokenizer::encode_pair(std::string_view first, std::string_view second,
 std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts, bool add_special_tokens,
                                               int threads) const {
   std::vector<Encoding> out(texts.size());
-  // Each item is encoded without padding; the batch is padded together at the end.
-  Tokenizer const* self = this;
-  auto encode_unpadded = [self, add_special_tokens](const std::string& text) {
-    std::vector<RawToken> raw;
-    self->encode_sequence(text, raw);
-    Encoding e = self->finish(text, raw, 0);
-    if (self->config_.post_processor.trim_offsets) self->trim_offsets(e);
-    return self->post_process(std::move(e), std::nullopt, add_special_tokens);
-  };
-  threads = std::max(1, std::min<int>(threads, static_cast<int>(texts.size())));
-  if (threads <= 1) {
-    for (std::size_t i = 0; i < texts.size(); ++i) out[i] = encode_unpadded(texts[i]);
-    pad(out);
-    return out;
-  }
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      for (std::size_t i = static_cast<std::size_t>(t); i < texts.size(); i += static_cast<std::size_t>(threads)) {
-        out[i] = encode_unpadded(texts[i]);
-      }
-    });
-  }
-  for (auto& w : workers) w.join();
+  parallel_slices(texts.size(), threads, [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) out[i] = encode_unpadded(texts[i], add_special_tokens);
+  });
   pad(out);
   return out;
 }

@@ -136,6 +136,8 @@ class Tokenizer {
                       std::vector<RawToken>& out) const;
   Encoding finish(std::string_view text, const std::vector<RawToken>& raw, int sequence) const;
   Encoding post_process(Encoding first, std::optional<Encoding> second, bool add_special_tokens) const;
+  // Everything encode() does but padding (a batch is padded together).
+  Encoding encode_unpadded(std::string_view text, bool add_special_tokens) const;
   Encoding apply_template(Encoding first, std::optional<Encoding> second, bool add_special_tokens) const;
   void truncate(Encoding& first, std::optional<Encoding>& second, bool add_special_tokens) const;
   std::string token_string(std::string_view text, const RawToken& t) const;

@@ -6,6 +6,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/json_input.h"
+#include "core/text_lines.h"
 #include "core/utf8.h"
 
 namespace fs = std::filesystem;
@@ -14,19 +15,10 @@ namespace frugal {
 namespace {
 
 std::vector<std::pair<std::string, std::int32_t>> read_vocab_txt(const std::string& path) {
-  const std::string text = read_file(path);
-  if (const auto bad = find_invalid_utf8(text); bad != kValidUtf8) throw InputError(locate_offset(text, bad, path), "invalid UTF-8");
-  std::vector<std::pair<std::string, std::int32_t>> pairs;
-  std::size_t start = 0;
-  std::int32_t id = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    pairs.emplace_back(std::move(line), id++);
-    start = end + 1;
-  }
+  std::vector<std::pair<std::string, std::int32_t>> pairs;  // a token per line; its id is the line index
+  for_each_line(path, [&](std::string& line, std::uint64_t) {
+    pairs.emplace_back(std::move(line), static_cast<std::int32_t>(pairs.size()));
+  });
   return pairs;
 }
 
@@ -47,25 +39,17 @@ std::pair<std::string, std::string> split_merge(std::string_view line, const Jso
 }
 
 std::vector<std::pair<std::string, std::string>> read_merges_txt(const std::string& path) {
-  const std::string text = read_file(path);
-  if (const auto bad = find_invalid_utf8(text); bad != kValidUtf8) throw InputError(locate_offset(text, bad, path), "invalid UTF-8");
   std::vector<std::pair<std::string, std::string>> merges;
-  std::size_t start = 0, line_no = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + start, end - start);
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    start = end + 1;
-    if (line.empty() || (line_no == 1 && line.rfind("#version", 0) == 0)) continue;
+  for_each_line(path, [&](std::string& text, std::uint64_t line_no) {
+    const std::string_view line(text);
+    if (line.empty() || (line_no == 1 && line.rfind("#version", 0) == 0)) return;
     const auto space = line.find(' ');
     if (space == std::string_view::npos || space == 0 || space + 1 >= line.size() ||
         line.find(' ', space + 1) != std::string_view::npos) {
       throw InputError(InputLocation{path, line_no, 1}, "a merge line is two tokens separated by one space");
     }
     merges.emplace_back(std::string(line.substr(0, space)), std::string(line.substr(space + 1)));
-  }
+  });
   return merges;
 }
 

@@ -172,3 +172,19 @@ TEST(TokenizeCli, InvalidUtf8NamesTheLineUnlessLossy) {
 }
 
 }  // namespace frugal
+
+namespace frugal {
+
+TEST(TokenizeCli, PaddingLongestPadsTheBatchTogether) {
+  const auto dir = test::scratch_dir("tokpad");
+  test::write_text(dir + "/in.txt", "short\na somewhat longer line of text\n");
+  const auto r = test::run_frugal("tokenize --tokenizer " + test::mirror_dir() +
+                                  "/vocab/bert-base-uncased/vocab.txt --input " + dir + "/in.txt --padding longest");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto newline = r.out.find('\n');
+  const std::string first = r.out.substr(0, newline), second = r.out.substr(newline + 1);
+  EXPECT_EQ(std::count(first.begin(), first.end(), ' '), std::count(second.begin(), second.end(), ' '));  // same length
+  EXPECT_EQ(first.substr(first.size() - 2), " 0");  // [PAD] = 0 at the end of the short line
+}
+
+}  // namespace frugal

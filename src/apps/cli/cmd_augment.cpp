@@ -3,12 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
-#include <thread>
 
 #include "apps/cli/commands.h"
 #include "augment/tang_augment.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/progress.h"
 #include "core/text_lines.h"
 
@@ -72,19 +72,14 @@ int run_tang(const TangArgs& args, const GlobalOptions& global) {
   po.unit = "rows";
   po.enabled = !global.no_progress;
   Progress progress(n, po);
-  const int threads = args.threads > 0 ? args.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      for (std::size_t i = static_cast<std::size_t>(t); i < n; i += static_cast<std::size_t>(threads)) {
-        std::vector<std::string> fields;
-        for (auto c : columns) fields.push_back(rows[i + 1][c]);
-        variants[i] = augmenter.augment(fields, args.seed, i);
-        progress.advance();
-      }
-    });
-  }
-  for (auto& th : pool) th.join();
+  parallel_slices(n, worker_threads(args.threads), [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) {
+      std::vector<std::string> fields;
+      for (auto c : columns) fields.push_back(rows[i + 1][c]);
+      variants[i] = augmenter.augment(fields, args.seed, i);
+      progress.advance();
+    }
+  });
   progress.finish();
 
   AtomicFile out(args.output);

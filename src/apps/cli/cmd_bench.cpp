@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
-#include <thread>
 
 #include "apps/cli/commands.h"
 #include "apps/cli/text_input.h"
 #include "augment/whole_word_mask.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "text/tokenizer_loader.h"
 
 namespace frugal::cli {
@@ -45,7 +45,7 @@ int run_bench_mask(const BenchMaskArgs& args, const GlobalOptions& global) {
   for (std::size_t r = 0; r < args.repeat; ++r) {
     for (const auto& rec : records) texts.push_back(rec.text);
   }
-  const int threads = args.threads > 0 ? args.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int threads = worker_threads(args.threads);
   const auto cls = tokenizer.token_to_id("[CLS]") >= 0 ? tokenizer.token_to_id("[CLS]") : tokenizer.token_to_id("<s>");
   const auto sep = tokenizer.token_to_id("[SEP]") >= 0 ? tokenizer.token_to_id("[SEP]") : tokenizer.token_to_id("</s>");
   const auto mask = tokenizer.token_to_id("[MASK]") >= 0 ? tokenizer.token_to_id("[MASK]") : tokenizer.token_to_id("<mask>");

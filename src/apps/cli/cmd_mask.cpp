@@ -1,13 +1,13 @@
 // frugal mask --tokenizer PATH --input FILE --mode words|mlm ... --seed S --output OUT.jsonl
 #include <fmt/format.h>
 
-#include <thread>
 
 #include "apps/cli/commands.h"
 #include "apps/cli/text_input.h"
 #include "augment/whole_word_mask.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/progress.h"
 #include "text/tokenizer_loader.h"
 
@@ -61,7 +61,7 @@ void write_rows(const TokenBatch& batch, const std::vector<std::int32_t>& ids, c
 int run_mask(const MaskArgs& args, const GlobalOptions& global) {
   if (args.mode != "words" && args.mode != "mlm") throw InputError("--mode must be words or mlm, not '" + args.mode + "'");
   if (!args.seed_given) throw InputError("--seed is required: every random choice takes a seed");
-  const int threads = args.threads > 0 ? args.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int threads = worker_threads(args.threads);
   const Tokenizer tokenizer = load_tokenizer(args.tokenizer);
   const auto mask_id = mask_token_id(tokenizer);
   const auto records = read_text_records(args.input, args.column);

@@ -6,12 +6,12 @@
 
 #include <fstream>
 #include <iostream>
-#include <thread>
 
 #include "apps/cli/commands.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/json_input.h"
+#include "core/parallel.h"
 #include "core/progress.h"
 #include "core/text_lines.h"
 #include "text/tokenizer_loader.h"
@@ -158,7 +158,11 @@ int run_tokenize(const TokenizeArgs& args, const GlobalOptions& global) {
   std::vector<std::string> lines;
   for_each_line(args.input, [&](std::string& line, std::uint64_t) { lines.push_back(std::move(line)); }, args.lossy);
 
-  const int threads = args.threads > 0 ? args.threads : std::max(1, global.threads > 0 ? global.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  const int threads = worker_threads(args.threads > 0 ? args.threads : global.threads);
+  constexpr std::size_t kChunk = 8192;
+  if (args.padding == "longest" && lines.size() > kChunk) {
+    throw InputError("--padding longest pads one batch; give at most " + std::to_string(kChunk) + " lines, or use max_length");
+  }
   const bool add_special = !args.no_special_tokens;
   ProgressOptions po;
   po.label = "tokenize";
@@ -168,14 +172,13 @@ int run_tokenize(const TokenizeArgs& args, const GlobalOptions& global) {
 
   std::unique_ptr<AtomicFile> file;
   if (!args.output.empty()) file = std::make_unique<AtomicFile>(args.output);
-  constexpr std::size_t kChunk = 8192;
   std::vector<Encoding> encodings;
   std::string out;
   for (std::size_t chunk = 0; chunk < lines.size(); chunk += kChunk) {
     const std::size_t end = std::min(lines.size(), chunk + kChunk);
     encodings.assign(end - chunk, Encoding{});
-    auto work = [&](std::size_t first, std::size_t step) {
-      for (std::size_t i = chunk + first; i < end; i += step) {
+    parallel_slices(end - chunk, threads, [&](std::size_t first, std::size_t last) {
+      for (std::size_t i = chunk + first; i < chunk + last; ++i) {
         const std::string& line = lines[i];
         if (args.pair_tab) {
           const auto tab = line.find('\t');
@@ -187,17 +190,8 @@ int run_tokenize(const TokenizeArgs& args, const GlobalOptions& global) {
           encodings[i - chunk] = tokenizer.encode(line, add_special);
         }
       }
-    };
-    if (threads == 1) {
-      work(0, 1);
-    } else {
-      std::vector<std::thread> pool;
-      for (int t = 0; t < threads; ++t) pool.emplace_back(work, static_cast<std::size_t>(t), static_cast<std::size_t>(threads));
-      for (auto& th : pool) th.join();
-    }
-    if (args.padding == "longest" && lines.size() > kChunk) {
-      throw InputError("--padding longest pads one batch; give at most " + std::to_string(kChunk) + " lines, or use max_length");
-    }
+    });
+    tokenizer.pad(encodings);  // --padding longest: to the longest of the batch
     out.clear();
     for (const auto& e : encodings) format_encoding(e, args.format, args.pair_tab, out);
     if (file) {
