@@ -15,6 +15,8 @@ packages=(
   libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   unicode-data clang libclang-rt-14-dev wordnet-base
+  # Text corpora for MLM/LM pretraining (frugal data build-corpus) and the PyTorch peer
+  dict-gcide fortunes python3-torch python3-numpy
   python3 bc
 )
 

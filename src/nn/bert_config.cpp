@@ -4,6 +4,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "nn/activation.h"
 
 namespace frugal {
 
@@ -50,7 +51,7 @@ BertConfig BertConfig::parse(const std::string& text, const std::string& name) {
       c.type_vocab_size <= 0) {
     throw InputError(InputLocation{name}, "sizes must be positive");
   }
-  if (c.hidden_act != "gelu" && c.hidden_act != "relu" && c.hidden_act != "gelu_new") {
+  if (!is_supported_activation(c.hidden_act)) {
     throw InputError(InputLocation{name, 0, 0, "hidden_act"}, "unsupported activation '" + c.hidden_act + "'");
   }
   return c;

@@ -2,28 +2,19 @@
 
 #include <cmath>
 
+#include "nn/activation_torch.h"
+
 namespace frugal {
-namespace {
 
-torch::Tensor activation(const torch::Tensor& x, const std::string& act) {
-  if (act == "relu") return torch::relu(x);
-  if (act == "gelu_new") {  // tanh approximation
-    return 0.5 * x * (1.0 + torch::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * torch::pow(x, 3))));
-  }
-  return torch::gelu(x);  // exact erf form: HF "gelu"
-}
-
-torch::nn::LayerNorm layer_norm(const BertConfig& c) {
+torch::nn::LayerNorm bert_layer_norm(const BertConfig& c) {
   return torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps));
 }
-
-}  // namespace
 
 BertEmbeddingsImpl::BertEmbeddingsImpl(const BertConfig& c) {
   word_embeddings = register_module("word_embeddings", torch::nn::Embedding(c.vocab_size, c.hidden_size));
   position_embeddings = register_module("position_embeddings", torch::nn::Embedding(c.max_position_embeddings, c.hidden_size));
   token_type_embeddings = register_module("token_type_embeddings", torch::nn::Embedding(c.type_vocab_size, c.hidden_size));
-  LayerNorm = register_module("LayerNorm", layer_norm(c));
+  LayerNorm = register_module("LayerNorm", bert_layer_norm(c));
   dropout = register_module("dropout", torch::nn::Dropout(c.hidden_dropout_prob));
 }
 
@@ -55,7 +46,7 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden, const 
 
 BertResidualOutputImpl::BertResidualOutputImpl(std::int64_t in, const BertConfig& c) {
   dense = register_module("dense", torch::nn::Linear(in, c.hidden_size));
-  LayerNorm = register_module("LayerNorm", layer_norm(c));
+  LayerNorm = register_module("LayerNorm", bert_layer_norm(c));
   dropout = register_module("dropout", torch::nn::Dropout(c.hidden_dropout_prob));
 }
 
@@ -76,7 +67,7 @@ BertIntermediateImpl::BertIntermediateImpl(const BertConfig& c) : act(c.hidden_a
   dense = register_module("dense", torch::nn::Linear(c.hidden_size, c.intermediate_size));
 }
 
-torch::Tensor BertIntermediateImpl::forward(const torch::Tensor& x) { return activation(dense(x), act); }
+torch::Tensor BertIntermediateImpl::forward(const torch::Tensor& x) { return apply_activation(dense(x), act); }
 
 BertLayerImpl::BertLayerImpl(const BertConfig& c) {
   attention = register_module("attention", BertAttention(c));
@@ -121,14 +112,17 @@ BertForMaskedLMImpl::BertForMaskedLMImpl(const BertConfig& c) : act(c.hidden_act
   predictions = cls->register_module("predictions", std::make_shared<torch::nn::Module>());
   transform = predictions->register_module("transform", std::make_shared<torch::nn::Module>());
   transform_dense = transform->register_module("dense", torch::nn::Linear(c.hidden_size, c.hidden_size));
-  transform_norm = transform->register_module("LayerNorm", layer_norm(c));
+  transform_norm = transform->register_module("LayerNorm", bert_layer_norm(c));
   decoder_bias = predictions->register_parameter("bias", torch::zeros({c.vocab_size}));
 }
 
 torch::Tensor BertForMaskedLMImpl::forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
                                            const torch::Tensor& attention_mask) {
-  const auto hidden = bert(input_ids, token_type_ids, attention_mask);
-  const auto h = transform_norm(activation(transform_dense(hidden), act));
+  return from_hidden(bert(input_ids, token_type_ids, attention_mask));
+}
+
+torch::Tensor BertForMaskedLMImpl::from_hidden(const torch::Tensor& hidden) {
+  const auto h = transform_norm(apply_activation(transform_dense(hidden), act));
   return torch::nn::functional::linear(h, bert->embeddings->word_embeddings->weight, decoder_bias);
 }
 

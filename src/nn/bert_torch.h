@@ -1,8 +1,7 @@
 #pragma once
 // BERT in libtorch with HF transformers' module tree, so that parameter names and shapes are
 // identical to BertModel / BertForMaskedLM and model.safetensors moves both ways.
-// (Heads for classification, span QA and the answer-span scorer, GPT-2, and the trainer are
-// the rest of issue 5.)
+// Task heads: nn/bert_heads_torch.h.
 #include <torch/torch.h>
 
 #include "nn/bert_config.h"
@@ -82,6 +81,7 @@ struct BertForMaskedLMImpl : torch::nn::Module {
   // Logits over the vocabulary, (batch, seq, vocab).
   torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
                         const torch::Tensor& attention_mask);
+  torch::Tensor from_hidden(const torch::Tensor& hidden);
   BertModel bert{nullptr};
   // cls.predictions.{transform.dense, transform.LayerNorm, bias}; the decoder weight is tied
   // to bert.embeddings.word_embeddings.weight, as HF ties it (and omits it when saving).
@@ -95,6 +95,8 @@ TORCH_MODULE(BertForMaskedLM);
 
 // HF's _init_weights: normal(0, initializer_range) for Linear/Embedding weights, zero biases,
 // LayerNorm weight 1 / bias 0, the padding embedding row zero. Seeded by torch's generator.
+torch::nn::LayerNorm bert_layer_norm(const BertConfig& c);
+
 void init_bert_weights(torch::nn::Module& module, const BertConfig& c);
 
 }  // namespace frugal

@@ -47,6 +47,7 @@ void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptio
 void register_tokenize_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_mask_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_bench_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_model_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_augment_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 
 }  // namespace frugal::cli

@@ -1,5 +1,6 @@
 // frugal: one binary, git-style subcommands. This file holds only the global options,
 // config handling and the error policy; each command lives in its own cmd_*.cpp.
+#include <c10/util/Exception.h>
 #include <CLI/CLI.hpp>
 
 #include <cstring>
@@ -90,6 +91,7 @@ static int run(int argc, char** argv) {
   register_mask_command(app, table, global);
   register_bench_command(app, table, global);
   register_augment_command(app, table, global);
+  register_model_command(app, table, global);
   register_demo_command(app, table, global);
 
   try {
@@ -127,6 +129,9 @@ int main(int argc, char** argv) {
   } catch (const frugal::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return frugal::kExitBadInput;
+  } catch (const c10::Error& e) {
+    std::cerr << "error: " << e.what_without_backtrace() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

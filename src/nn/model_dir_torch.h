@@ -1,0 +1,87 @@
+#pragma once
+// A model directory as HF writes one: config.json (model_type, architectures, sizes) and
+// model.safetensors with HF parameter names. frugal::Model builds the right module from the
+// config, loads and saves weights, and runs a forward pass that returns named outputs.
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nn/bert_config.h"
+#include "nn/bert_heads_torch.h"
+#include "nn/bert_torch.h"
+#include "nn/gpt2_config.h"
+#include "nn/gpt2_torch.h"
+
+namespace frugal {
+
+enum class Architecture {
+  kBertModel,
+  kBertForMaskedLM,
+  kBertForSequenceClassification,
+  kBertForQuestionAnswering,
+  kBertForAnswerSpans,  // "FrugalBertForAnswerSpans": Puri et al.'s answer-span scorer
+  kGpt2Model,
+  kGpt2LMHeadModel,
+};
+
+std::string architecture_name(Architecture a);                    // HF's class name
+Architecture parse_architecture(const std::string& name, const std::string& where);  // InputError if unknown
+bool is_gpt2(Architecture a);
+
+struct ModelBatch {
+  torch::Tensor input_ids, token_type_ids, attention_mask;  // (batch, seq); mask 1 = real token
+  torch::Tensor allowed;  // answer-span model: tokens a span may use (default: token type 1, else all real)
+};
+
+struct LoadReport {
+  std::vector<std::string> missing;     // model parameters the file did not have (left as initialised)
+  std::vector<std::string> unexpected;  // file tensors the model has no place for (ignored)
+};
+
+class Model {
+ public:
+  // A fresh model with HF's initialisation, seeded by `seed`.
+  Model(Architecture arch, const std::string& config_json, const std::string& config_name, std::uint64_t seed);
+
+  // Reads DIR/config.json and DIR/model.safetensors. strict: every parameter must be in the
+  // file (tied copies and HF's buffers are tolerated). `arch` overrides config's architectures,
+  // e.g. a QA model initialised from an MLM checkpoint (then not strict).
+  static Model load(const std::string& dir, torch::Device device = torch::kCPU);
+  static Model load_as(const std::string& dir, Architecture arch, torch::Device device, LoadReport* report);
+
+  // Writes DIR/config.json and DIR/model.safetensors (atomically each; parameters in fp32
+  // unless `dtype` says otherwise). Tied weights are written once, as HF does.
+  void save(const std::string& dir, torch::ScalarType dtype = torch::kFloat32) const;
+  LoadReport load_weights(const std::string& safetensors_path, bool strict);
+
+  // Named outputs: last_hidden_state and, by head, logits / start_logits + end_logits /
+  // span_logits. Runs under whatever grad / autocast mode the caller set.
+  std::vector<std::pair<std::string, torch::Tensor>> forward(const ModelBatch& batch);
+
+  Architecture architecture() const { return arch_; }
+  const std::string& config_json() const { return config_json_; }
+  std::int64_t vocab_size() const;
+  std::int64_t max_positions() const;
+  std::int64_t pad_token_id() const;
+  std::int64_t max_span_length() const { return max_span_length_; }
+  std::shared_ptr<torch::nn::Module> module() const { return module_; }
+  std::int64_t parameter_count() const;
+  void to(torch::Device device, torch::ScalarType dtype);
+
+  BertConfig bert_config;
+  Gpt2Config gpt2_config;
+
+ private:
+  Model() = default;
+  void build(Architecture arch, const std::string& config_json, const std::string& config_name);
+
+  Architecture arch_ = Architecture::kBertModel;
+  std::string config_json_;
+  std::int64_t max_span_length_ = 30;
+  std::shared_ptr<torch::nn::Module> module_;
+};
+
+}  // namespace frugal
