@@ -14,4 +14,10 @@ torch::Tensor apply_activation(const torch::Tensor& x, const std::string& name) 
   return torch::gelu(x);  // exact erf form: HF "gelu"
 }
 
+torch::Tensor stable_softmax(const torch::Tensor& scores) {
+  const auto t = scores.scalar_type();
+  if (t == torch::kFloat16 || t == torch::kBFloat16) return torch::softmax(scores.to(torch::kFloat32), -1).to(t);
+  return torch::softmax(scores, -1);
+}
+
 }  // namespace frugal

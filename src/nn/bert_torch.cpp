@@ -39,8 +39,7 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden, const 
   const auto q = split(query(hidden)), k = split(key(hidden)), v = split(value(hidden));
   auto scores = torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(head_size));
   scores = scores + mask_bias;
-  // Softmax in fp32 whatever the compute dtype (half-precision inference keeps it stable).
-  const auto probs = dropout(torch::softmax(scores.to(torch::kFloat32), -1).to(scores.scalar_type()));
+  const auto probs = dropout(stable_softmax(scores));
   return torch::matmul(probs, v).permute({0, 2, 1, 3}).contiguous().view({b, s, heads * head_size});
 }
 

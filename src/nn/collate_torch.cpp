@@ -27,7 +27,9 @@ ModelBatch collate(const std::vector<TokenRecord>& records, std::size_t begin, s
   }
   ModelBatch b;
   b.input_ids = ids.to(device);
-  b.token_type_ids = types.to(device);
+  bool any_types = false;
+  for (auto i = begin; i < end; ++i) any_types = any_types || !records[i].token_type_ids.empty();
+  if (any_types) b.token_type_ids = types.to(device);  // undefined: GPT-2 then adds no type embedding, as HF
   b.attention_mask = mask.to(device);
   return b;
 }

@@ -11,7 +11,8 @@
 namespace frugal {
 
 // Records [begin, end) padded with pad_id; attention_mask is 0 on padding (and where the
-// record's own mask says so); token types default to 0.
+// record's own mask says so); token types default to 0 when
+// some record has them; with none, token_type_ids stays undefined.
 ModelBatch collate(const std::vector<TokenRecord>& records, std::size_t begin, std::size_t end, std::int64_t pad_id,
                    torch::Device device);
 

@@ -64,8 +64,7 @@ torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const torch::Te
   }
   auto scores = torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(head_size));
   scores = scores + bias;
-  // Softmax in fp32 whatever the compute dtype.
-  const auto probs = attn_dropout(torch::softmax(scores.to(torch::kFloat32), -1).to(v.scalar_type()));
+  const auto probs = attn_dropout(stable_softmax(scores).to(v.scalar_type()));
   const auto context = torch::matmul(probs, v).permute({0, 2, 1, 3}).contiguous().view({b, n, width});
   return resid_dropout(c_proj(context));
 }

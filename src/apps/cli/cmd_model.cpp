@@ -110,8 +110,10 @@ int run_forward(const ForwardArgs& args) {
   for (std::size_t begin = 0; begin < records.size(); begin += args.batch_size) {
     const auto n = static_cast<std::int64_t>(std::min(args.batch_size, records.size() - begin));
     const auto b0 = static_cast<std::int64_t>(begin);
-    ModelBatch batch{all.input_ids.narrow(0, b0, n).to(device), all.token_type_ids.narrow(0, b0, n).to(device),
-                     all.attention_mask.narrow(0, b0, n).to(device), {}};
+    ModelBatch batch;
+    batch.input_ids = all.input_ids.narrow(0, b0, n).to(device);
+    if (all.token_type_ids.defined()) batch.token_type_ids = all.token_type_ids.narrow(0, b0, n).to(device);
+    batch.attention_mask = all.attention_mask.narrow(0, b0, n).to(device);
     for (auto& [name, t] : model.forward(batch)) {
       if (!parts.count(name)) order.push_back(name);
       parts[name].push_back(t.to(torch::kCPU, torch::kFloat32));
