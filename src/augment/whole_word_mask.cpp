@@ -122,14 +122,14 @@ std::size_t mlm_budget(std::size_t length, double probability, std::size_t max_p
 
 void mask_mlm(const TokenBatch& batch, const WordIndex& index, const MlmOptions& options, std::uint64_t seed,
               std::uint64_t round, std::vector<std::int32_t>& ids, std::vector<std::int32_t>& labels,
-              std::uint64_t first_example, int threads) {
+              std::uint64_t first_example, int threads, const std::uint64_t* example_keys) {
   ids = batch.ids;
   labels.assign(batch.ids.size(), kIgnoreLabel);
   const std::size_t examples = batch.size();
   parallel_slices(examples, threads, [&](std::size_t first, std::size_t last) {
     std::vector<std::uint32_t> order;
     for (std::size_t i = first; i < last; ++i) {
-      Rng rng = Rng::for_item(seed, first_example + i, round);
+      Rng rng = Rng::for_item(seed, example_keys != nullptr ? example_keys[i] : first_example + i, round);
       const auto length = batch.offsets[i + 1] - batch.offsets[i];
       const std::size_t budget = mlm_budget(length, options.probability, options.max_predictions);
       order.clear();

@@ -77,10 +77,12 @@ struct MlmOptions {
   std::vector<std::int32_t> replacement_ids;  // the non-special ids random replacement draws from
 };
 
-// MLM masking of every example of the batch: ids masked in place, labels written.
+// MLM masking of every example of the batch: ids masked in place, labels written. Example i
+// draws from Rng(seed, key, round) with key = example_keys[i] when given (a bucketed batch
+// holds examples from anywhere in the corpus), else first_example + i.
 void mask_mlm(const TokenBatch& batch, const WordIndex& index, const MlmOptions& options, std::uint64_t seed,
               std::uint64_t round, std::vector<std::int32_t>& ids, std::vector<std::int32_t>& labels,
-              std::uint64_t first_example = 0, int threads = 1);
+              std::uint64_t first_example = 0, int threads = 1, const std::uint64_t* example_keys = nullptr);
 
 // The streaming form a trainer calls once per batch: dynamic masking, fresh every epoch.
 // Example k of the corpus in epoch e is masked the same way whatever batch it falls in and
@@ -93,6 +95,12 @@ class DynamicMasker {
             std::vector<std::int32_t>& labels, int threads = 1) {
     mark_words(batch, index_, threads);
     mask_mlm(batch, index_, options_, seed_, epoch, ids, labels, first_example, threads);
+  }
+  // Examples with explicit corpus keys (batches bucketed by length).
+  void mask(const TokenBatch& batch, const std::vector<std::uint64_t>& keys, std::uint64_t epoch,
+            std::vector<std::int32_t>& ids, std::vector<std::int32_t>& labels, int threads = 1) {
+    mark_words(batch, index_, threads);
+    mask_mlm(batch, index_, options_, seed_, epoch, ids, labels, 0, threads, keys.data());
   }
 
  private:

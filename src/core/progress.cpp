@@ -52,11 +52,21 @@ std::string Progress::format_duration(double seconds) {
   return fmt::format("{:02}:{:02}", s / 60, s % 60);
 }
 
+void Progress::skip(std::uint64_t n) {
+  skipped_ += n;
+  done_ += n;
+}
+
+void Progress::set_note(std::string note) {
+  std::lock_guard<std::mutex> lock(note_mutex_);
+  note_ = std::move(note);
+}
+
 std::string Progress::status_line() const {
   const double elapsed = elapsed_s();
   const auto done = static_cast<double>(done_.load());
   const auto total = static_cast<double>(total_.load());
-  const double rate = elapsed > 0 ? done / elapsed : 0.0;
+  const double rate = elapsed > 0 ? (done - static_cast<double>(skipped_.load())) / elapsed : 0.0;
   std::string line = options_.label.empty() ? std::string() : options_.label + " ";
   if (total > 0) {
     const double frac = std::min(1.0, done / total);
@@ -72,6 +82,8 @@ std::string Progress::status_line() const {
     line += fmt::format("{} {} [{}, {} {}/s]", format_count(done), options_.unit,
                         format_duration(elapsed), format_count(rate), options_.unit);
   }
+  std::lock_guard<std::mutex> lock(note_mutex_);
+  if (!note_.empty()) line += " " + note_;
   return line;
 }
 

@@ -30,6 +30,10 @@ class Progress {
   Progress& operator=(const Progress&) = delete;
 
   void advance(std::uint64_t n = 1);
+  // Counts n as done without counting them in the rate (a resumed job's earlier work).
+  void skip(std::uint64_t n);
+  // Short text shown after the counts, e.g. "loss 2.31".
+  void set_note(std::string note);
   void set_total(std::uint64_t total);
   // Final line with the totals; called by the destructor if not called before.
   void finish();
@@ -51,6 +55,9 @@ class Progress {
   ProgressOptions options_;
   std::atomic<std::uint64_t> total_;
   std::atomic<std::uint64_t> done_{0};
+  std::atomic<std::uint64_t> skipped_{0};
+  mutable std::mutex note_mutex_;
+  std::string note_;
   Clock::time_point start_;
   std::atomic<std::int64_t> next_draw_ns_{0};
   std::mutex draw_mutex_;

@@ -57,7 +57,7 @@ int run_eval_squad(const EvalSquadArgs& args, const GlobalOptions& global) {
 }  // namespace
 
 void register_eval_command(CLI::App& app, CommandTable& table, const GlobalOptions& global) {
-  auto* eval = app.add_subcommand("eval", "Score predictions with a task's official metric");
+  auto* eval = app.add_subcommand("eval", "Score predictions with a task's official metric, or a model's perplexity");
   eval->require_subcommand(1);
   set_example(eval, "  frugal eval squad dev-v1.1.json predictions.json");
 
@@ -78,6 +78,7 @@ void register_eval_command(CLI::App& app, CommandTable& table, const GlobalOptio
               "  frugal eval squad squad-v2.0-dev predictions.json --na-prob na_probs.json\n"
               "  frugal eval squad ../shared/data/squad/dev-v1.1.json predictions.json --out eval.json");
   table.add(squad, [args, &global] { return run_eval_squad(*args, global); });
+  register_lm_eval_commands(*eval, table);  // eval mlm | lm (cmd_pretrain.cpp)
 }
 
 }  // namespace frugal::cli

@@ -48,6 +48,8 @@ void register_tokenize_command(CLI::App& app, CommandTable& table, const GlobalO
 void register_mask_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_bench_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_model_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_pretrain_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_lm_eval_commands(CLI::App& eval, CommandTable& table);
 void register_augment_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 
 }  // namespace frugal::cli

@@ -92,6 +92,7 @@ static int run(int argc, char** argv) {
   register_bench_command(app, table, global);
   register_augment_command(app, table, global);
   register_model_command(app, table, global);
+  register_pretrain_command(app, table, global);
   register_demo_command(app, table, global);
 
   try {
