@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/metrics.h"
 #include "core/progress.h"
+#include "core/rng.h"
 #include "train/checkpoint_torch.h"
 
 namespace frugal {
@@ -173,6 +174,9 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
       if (epochs_done) break;
       data_state = batch.after;
       if (j / options.grad_accum != static_cast<std::size_t>(rank)) continue;  // another rank's micro-batch
+      // Dropout depends on (seed, step, micro-batch) only: a run on N ranks, one resumed from
+      // a checkpoint, and one on a single process with accumulation draw the same masks.
+      torch::manual_seed(Rng::for_item(options.seed, step, j).next_u64());
       torch::Tensor loss;
       {
         AutocastScope autocast(options.autocast, device);

@@ -30,6 +30,7 @@ struct TrainerOptions {
   int patience = 0;                    // evaluations without improvement before stopping; 0: never
   bool resume = true;                  // continue from out_dir/checkpoints/latest when present
   bool progress = true;
+  std::uint64_t seed = 0;              // dropout of micro-batch j of step k draws from (seed, k, j)
   std::uint64_t stop_after = 0;        // testing aid: behave as if SIGTERM came after this step
 };
 

@@ -32,7 +32,9 @@ TEST(Cli, VersionAndHelpWithExamplesOnEveryCommand) {
   EXPECT_EQ(version.out.rfind("frugal 0.", 0), 0u) << version.out;
   for (const char* command : {"", "data", "data list", "data fetch", "data verify", "data path", "squad",
                               "squad validate", "eval", "eval squad", "info", "demo", "tokenize", "tokenize train",
-                              "mask", "bench", "bench mask"}) {
+                              "mask", "bench", "bench mask", "augment", "augment tang", "model", "model init",
+                              "model info", "model forward", "pretrain", "pretrain mlm", "pretrain lm", "eval mlm",
+                              "eval lm", "launch"}) {
     const auto help = run_frugal(std::string(command) + " --help");
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_NE(help.out.find("Example:\n  frugal"), std::string::npos) << "no example in '" << command << " --help'";

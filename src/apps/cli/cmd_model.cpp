@@ -135,6 +135,8 @@ int run_forward(const ForwardArgs& args) {
 void register_model_command(CLI::App& app, CommandTable& table, const GlobalOptions& global) {
   auto* model = app.add_subcommand("model", "Create, inspect and run models (HF config.json + model.safetensors)");
   model->require_subcommand(1);
+  set_example(model, "  frugal model init --arch gpt2 --model-config gpt2-small.json --out models/gpt2-small\n"
+                     "  frugal model info models/gpt2-small");
 
   auto* init = model->add_subcommand("init", "A new model with HF's random initialisation");
   auto init_args = std::make_shared<InitArgs>();
@@ -144,9 +146,9 @@ void register_model_command(CLI::App& app, CommandTable& table, const GlobalOpti
       ->check(CLI::ExistingFile);
   init->add_option("--seed", init_args->seed, "Seed of the initialisation")->capture_default_str();
   init->add_option("--out", init_args->out, "Model directory to write")->required();
-  set_example(init, "  echo '{\"vocab_size\": 8000, \"hidden_size\": 256, \"num_hidden_layers\": 4, \"num_attention_heads\": 4,\n"
-                    "        \"intermediate_size\": 1024}' > small.json\n"
-                    "  frugal model init --arch bert --head mlm --model-config small.json --out models/bert-small");
+  set_example(init, "  frugal model init --arch bert --head mlm --model-config small.json --out models/bert-small\n"
+                    "  # small.json: {\"vocab_size\": 8000, \"hidden_size\": 256, \"num_hidden_layers\": 4,\n"
+                    "  #              \"num_attention_heads\": 4, \"intermediate_size\": 1024}");
   table.add(init, [init_args] { return run_init(*init_args); });
 
   auto* info = model->add_subcommand("info", "Architecture, size, dtypes and (with --tensors) every tensor of a model");
@@ -167,8 +169,8 @@ void register_model_command(CLI::App& app, CommandTable& table, const GlobalOpti
   forward->add_option("--batch-size", fwd->batch_size, "Records per forward pass")->capture_default_str();
   forward->add_option("--device", fwd->device, "cpu, cuda, cuda:N")->capture_default_str();
   forward->add_option("--dtype", fwd->dtype, "float32, bfloat16, float16 (softmax stays fp32)")->capture_default_str();
-  set_example(forward, "  echo '{\"input_ids\": [2, 45, 17, 3]}' > ids.jsonl\n"
-                       "  frugal model forward --model models/bert-small --input ids.jsonl --output out.safetensors");
+  set_example(forward, "  frugal model forward --model models/bert-small --input ids.jsonl --output out.safetensors\n"
+                       "  # ids.jsonl, one record per line: {\"input_ids\": [2, 45, 17, 3]}");
   table.add(forward, [fwd] { return run_forward(*fwd); });
   (void)global;
 }

@@ -134,6 +134,7 @@ int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const Gl
   t.resume = !args.no_resume;
   t.progress = !global.no_progress;
   t.stop_after = args.stop_after;
+  t.seed = args.seed;
   const LossFn loss = mlm ? LossFn(masked_lm_loss) : LossFn(causal_lm_loss);
   const EvalFn evaluate = [&](Model& m) { return held_out ? held_out->evaluate(m) : nlohmann::json{{"loss", 0.0}}; };
   const auto result = train(*model, source, loss, evaluate, t, parallel.get());
@@ -244,6 +245,10 @@ void add_eval(CLI::App* parent, CommandTable& table, PretrainObjective objective
 void register_pretrain_command(CLI::App& app, CommandTable& table, const GlobalOptions& global) {
   auto* pretrain = app.add_subcommand("pretrain", "Pretrain or domain-adapt a language model on plain text");
   pretrain->require_subcommand(1);
+  set_example(pretrain, "  frugal pretrain mlm --corpus corpus.txt --tokenizer vocab.txt --model-config small.json \\\n"
+                        "      --steps 2000 --seed 1 --out runs/bert-small\n"
+                        "  frugal pretrain mlm --init runs/bert-small/model --corpus reviews.txt --tokenizer vocab.txt \\\n"
+                        "      --steps 500 --seed 1 --out runs/bert-reviews   # domain adaptation");
   add_pretrain(pretrain, table, global, PretrainObjective::kMaskedLM);
   add_pretrain(pretrain, table, global, PretrainObjective::kCausalLM);
 }

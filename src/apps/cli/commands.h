@@ -50,6 +50,7 @@ void register_bench_command(CLI::App& app, CommandTable& table, const GlobalOpti
 void register_model_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_pretrain_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_lm_eval_commands(CLI::App& eval, CommandTable& table);
+void register_launch_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_augment_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 
 }  // namespace frugal::cli

@@ -93,6 +93,7 @@ static int run(int argc, char** argv) {
   register_augment_command(app, table, global);
   register_model_command(app, table, global);
   register_pretrain_command(app, table, global);
+  register_launch_command(app, table, global);
   register_demo_command(app, table, global);
 
   try {
