@@ -5,6 +5,8 @@
 
 #include "apps/cli/commands.h"
 #include "core/error.h"
+#include "data/text_corpus.h"
+#include "core/error.h"
 
 namespace frugal::cli {
 
@@ -88,6 +90,30 @@ void register_data_command(CLI::App& app, CommandTable& table, const GlobalOptio
   table.add(path, [&global, path_name, path_file] {
     auto cache = global.data_cache();
     std::cout << (path_file->empty() ? cache.fetch(*path_name) : cache.file_path(*path_name, *path_file)) << "\n";
+    return 0;
+  });
+
+  auto* corpus = data->add_subcommand("corpus", "Build a plain-text pretraining corpus from Debian text packages and QA/SST-2 data");
+  auto corpus_args = std::make_shared<TextCorpusOptions>();
+  corpus->add_option("--source", corpus_args->sources,
+                     "gcide, wordnet, fortunes, squad-v1.1-dev, squad-v2.0-dev, squadshifts-new-wiki, squadshifts-reddit, "
+                     "squadshifts-amazon, tydiqa-goldp-en, newsqa-dev, sst2")
+      ->required()
+      ->delimiter(',');
+  corpus->add_option("--out", corpus_args->out, "Corpus text file (a blank line between documents)")->required();
+  corpus->add_option("--held-out", corpus_args->held_out, "Held-out text file");
+  corpus->add_option("--held-out-every", corpus_args->held_out_every, "Every N-th document of each source goes to --held-out");
+  corpus->add_option("--max-documents", corpus_args->max_documents, "At most this many documents per source (0: all)");
+  set_example(corpus, "  frugal --mirror ../shared/data data corpus --source gcide,wordnet,squad-v1.1-dev \\\n"
+                      "      --out general.txt --held-out general-held.txt --held-out-every 50");
+  table.add(corpus, [corpus_args, &global] {
+    if (!corpus_args->held_out.empty() && corpus_args->held_out_every == 0) throw InputError("--held-out needs --held-out-every");
+    auto cache = global.data_cache();
+    const auto stats = build_text_corpus(*corpus_args, cache);
+    std::cout << fmt::format("{:<22} {:>10} {:>10} {:>12} {:>9}\n", "SOURCE", "DOCUMENTS", "LINES", "BYTES", "HELD-OUT");
+    for (const auto& s : stats) {
+      std::cout << fmt::format("{:<22} {:>10} {:>10} {:>12} {:>9}\n", s.source, s.documents, s.lines, s.bytes, s.held_out_documents);
+    }
     return 0;
   });
 }
