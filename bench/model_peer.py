@@ -35,7 +35,7 @@ class Layer(nn.Module):
 class Bert(nn.Module):
     def __init__(self):
         super().__init__()
-        self.word, self.pos, self.type = nn.Embedding(V, H), nn.Embedding(S, H), nn.Embedding(2, H)
+        self.word, self.pos, self.segment = nn.Embedding(V, H), nn.Embedding(S, H), nn.Embedding(2, H)
         self.ln = nn.LayerNorm(H, eps=1e-12)
         self.drop = nn.Dropout(0.1)
         self.layers = nn.ModuleList([Layer() for _ in range(L)])
@@ -43,7 +43,7 @@ class Bert(nn.Module):
         self.bias = nn.Parameter(torch.zeros(V))
 
     def encode(self, ids, types, mask):
-        x = self.drop(self.ln(self.word(ids) + self.pos(torch.arange(ids.shape[1]))[None] + self.type(types)))
+        x = self.drop(self.ln(self.word(ids) + self.pos(torch.arange(ids.shape[1]))[None] + self.segment(types)))
         bias = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
         for layer in self.layers:
             x = layer(x, bias)

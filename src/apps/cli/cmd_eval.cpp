@@ -20,16 +20,6 @@ struct EvalSquadArgs {
   std::string per_question;
 };
 
-// A path, or the name of a registered single-JSON data set such as squad-v1.1-dev.
-std::string resolve_data_argument(const std::string& arg, const GlobalOptions& global) {
-  if (std::filesystem::exists(arg)) return arg;
-  auto cache = global.data_cache();
-  const auto* entry = find_data_entry(cache.registry(), arg);
-  if (!entry) throw InputError(InputLocation{arg}, "no such file (nor a registered data set name)");
-  if (entry->files.size() != 1) throw InputError("data set '" + arg + "' has several files: pass a path");
-  return cache.file_path(arg, entry->files.front().name);
-}
-
 int run_eval_squad(const EvalSquadArgs& args, const GlobalOptions& global) {
   SquadEvalOptions options;
   if (args.squad_version == "1.1") {
@@ -55,6 +45,16 @@ int run_eval_squad(const EvalSquadArgs& args, const GlobalOptions& global) {
 }
 
 }  // namespace
+
+// A path, or the name of a registered single-JSON data set such as squad-v1.1-dev.
+std::string resolve_data_argument(const std::string& arg, const GlobalOptions& global) {
+  if (std::filesystem::exists(arg)) return arg;
+  auto cache = global.data_cache();
+  const auto* entry = find_data_entry(cache.registry(), arg);
+  if (!entry) throw InputError(InputLocation{arg}, "no such file (nor a registered data set name)");
+  if (entry->files.size() != 1) throw InputError("data set '" + arg + "' has several files: pass a path");
+  return cache.file_path(arg, entry->files.front().name);
+}
 
 void register_eval_command(CLI::App& app, CommandTable& table, const GlobalOptions& global) {
   auto* eval = app.add_subcommand("eval", "Score predictions with a task's official metric, or a model's perplexity");

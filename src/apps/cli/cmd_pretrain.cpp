@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/cli/commands.h"
+#include "apps/cli/model_files.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "nn/device_torch.h"
@@ -42,18 +43,6 @@ struct EvalArgs {
   double mask_prob = 0.15;
   std::uint64_t seed = 0;
 };
-
-// The tokenizer files beside the weights make the model directory self-contained.
-void copy_tokenizer(const std::string& tokenizer, const std::string& dir) {
-  fs::create_directories(dir);
-  if (fs::is_directory(tokenizer)) {
-    for (const char* f : {"vocab.txt", "tokenizer.json", "vocab.json", "merges.txt", "encoder.json", "vocab.bpe"}) {
-      if (fs::exists(fs::path(tokenizer) / f)) write_file_atomic(dir + "/" + f, read_file((fs::path(tokenizer) / f).string()));
-    }
-  } else {
-    write_file_atomic(dir + "/" + fs::path(tokenizer).filename().string(), read_file(tokenizer));
-  }
-}
 
 PretrainSourceOptions source_options(PretrainObjective objective, const Tokenizer& tokenizer, std::size_t max_length,
                                      std::size_t batch_size, std::uint64_t seed, double mask_prob, bool per_word,
@@ -229,13 +218,7 @@ void add_eval(CLI::App* parent, CommandTable& table, PretrainObjective objective
   set_example(cmd, mlm ? "  frugal eval mlm --model runs/bert-small/model --text held-out.txt"
                        : "  frugal eval lm --model runs/gpt2-small/model --text held-out.txt");
   table.add(cmd, [a, objective] {
-    if (a->tokenizer.empty()) {
-      for (const char* f : {"tokenizer.json", "vocab.txt"}) {
-        if (a->tokenizer.empty() && fs::exists(a->model + "/" + f)) a->tokenizer = a->model + "/" + f;
-      }
-      if (a->tokenizer.empty() && fs::exists(a->model + "/vocab.json")) a->tokenizer = a->model;
-      if (a->tokenizer.empty()) throw InputError("--tokenizer is needed: the model directory holds no tokenizer files");
-    }
+    a->tokenizer = tokenizer_for_model(a->model, a->tokenizer);
     return run_eval(objective, *a);
   });
 }

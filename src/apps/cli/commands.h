@@ -36,6 +36,9 @@ class CommandTable {
   std::vector<std::pair<CLI::App*, Runner>> runners_;
 };
 
+// A path, or the name of a registered single-file data set such as squad-v1.1-dev (fetched).
+std::string resolve_data_argument(const std::string& arg, const GlobalOptions& global);
+
 // Adds "Example:" lines to a command's --help.
 void set_example(CLI::App* sub, const std::string& example);
 
@@ -51,6 +54,8 @@ void register_model_command(CLI::App& app, CommandTable& table, const GlobalOpti
 void register_pretrain_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_lm_eval_commands(CLI::App& eval, CommandTable& table);
 void register_launch_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_qa_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_qagen_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_augment_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 
 }  // namespace frugal::cli

@@ -94,6 +94,8 @@ static int run(int argc, char** argv) {
   register_model_command(app, table, global);
   register_pretrain_command(app, table, global);
   register_launch_command(app, table, global);
+  register_qa_command(app, table, global);
+  register_qagen_command(app, table, global);
   register_demo_command(app, table, global);
 
   try {

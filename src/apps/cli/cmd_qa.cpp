@@ -1,0 +1,246 @@
+// frugal qa train | predict: extractive QA (BERT span model) on SQuAD JSON, with sliding windows
+// over long contexts, n-best decoding and no-answer scoring for SQuAD v2.0.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "apps/cli/commands.h"
+#include "apps/cli/model_files.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/parallel.h"
+#include "nn/device_torch.h"
+#include "tasks/qa/qa_model_torch.h"
+#include "tasks/qa/squad_eval.h"
+#include "text/tokenizer_loader.h"
+
+namespace frugal::cli {
+namespace {
+
+struct WindowArgs {
+  std::size_t max_length = 384, stride = 128, max_question_tokens = 64, max_answer_length = 30, n_best = 20;
+  double null_threshold = 0.0;
+  QaFeatureOptions features() const { return {max_length, stride, max_question_tokens}; }
+};
+
+struct QaTrainArgs {
+  std::vector<std::string> train;
+  std::string dev, init, model_config, tokenizer, out, device = "cpu", autocast = "none";
+  std::size_t batch_size = 32, grad_accum = 1, keep = 2;
+  std::uint64_t epochs = 2, eval_every = 0, save_every = 0, log_every = 20, seed = 0, stop_after = 0;
+  double lr = 5e-5, warmup = 0.1, weight_decay = 0.01, clip = 1.0;
+  int patience = 0;
+  bool seed_given = false, no_resume = false;
+  WindowArgs window;
+};
+
+struct QaPredictArgs {
+  std::string model, data, out, nbest, na_probs, tokenizer, device = "cpu", dtype = "float32";
+  std::size_t batch_size = 64;
+  bool version2 = false;
+  WindowArgs window;
+};
+
+std::vector<QaQuestion> load_questions(const std::vector<std::string>& files, const GlobalOptions& global, bool* v2) {
+  std::vector<QaQuestion> all;
+  for (const auto& f : files) {
+    const auto data = read_squad(resolve_data_argument(f, global));
+    if (v2 != nullptr && data.is_v2()) *v2 = true;
+    auto qs = flatten_squad(data);
+    for (auto& q : qs) all.push_back(std::move(q));
+  }
+  return all;
+}
+
+void add_window_options(CLI::App* cmd, WindowArgs& w) {
+  cmd->add_option("--max-length", w.max_length, "Tokens per window (question + context + specials)")->capture_default_str();
+  cmd->add_option("--stride", w.stride, "Tokens shared by consecutive windows of a long context")->capture_default_str();
+  cmd->add_option("--max-question-tokens", w.max_question_tokens, "Longer questions are cut")->capture_default_str();
+  cmd->add_option("--max-answer-length", w.max_answer_length, "Longest answer, in tokens")->capture_default_str();
+  cmd->add_option("--n-best", w.n_best, "Candidate spans kept per question")->capture_default_str();
+  cmd->add_option("--null-threshold", w.null_threshold, "v2: answer nothing when null score - best score exceeds this")
+      ->capture_default_str();
+}
+
+nlohmann::json squad_scores(const SquadDataset& data, const std::vector<QaQuestion>& questions, const std::vector<QaAnswer>& answers,
+                            bool v2) {
+  SquadPredictions predictions;
+  std::vector<NaProb> na;
+  for (std::size_t i = 0; i < questions.size(); ++i) {
+    predictions[questions[i].id] = answers[i].text;
+    na.push_back({questions[i].id, answers[i].no_answer_probability, false});
+  }
+  SquadEvalOptions options;
+  if (v2) options.na_probs = na;
+  const auto result = evaluate_squad(data, predictions, options);
+  return nlohmann::json::parse(format_squad_eval(result, false));
+}
+
+int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
+  if (!args.seed_given) throw InputError("--seed is required: every random choice takes a seed");
+  if (args.init.empty() == args.model_config.empty()) throw InputError("give exactly one of --init (e.g. an MLM model) and --model-config");
+  const auto device = parse_device(args.device);
+  const auto tokenizer_path = args.init.empty() ? args.tokenizer : tokenizer_for_model(args.init, args.tokenizer);
+  if (tokenizer_path.empty()) throw InputError("--tokenizer is needed with --model-config");
+  Tokenizer tokenizer = load_tokenizer(tokenizer_path);
+  bool v2 = false;
+  const auto questions = load_questions(args.train, global, &v2);
+  QaFeatureStats stats;
+  const auto features = make_qa_features(tokenizer, questions, args.window.features(), &stats, worker_threads(global.threads));
+  spdlog::info("train: {} questions ({} without answer) -> {} windows; {} answers outside their window (labelled [CLS])",
+               stats.questions, stats.unanswerable, stats.features, stats.answers_outside_window);
+  if (features.empty()) throw InputError("no training questions");
+
+  std::unique_ptr<Model> model;
+  if (!args.init.empty()) {
+    LoadReport report;
+    model = std::make_unique<Model>(Model::load_as(args.init, Architecture::kBertForQuestionAnswering, device, &report));
+    spdlog::info("--init {}: {} new parameters ({}), {} unused", args.init, report.missing.size(),
+                 report.missing.empty() ? "" : report.missing.front(), report.unexpected.size());
+  } else {
+    auto config = nlohmann::json::parse(read_file(args.model_config), nullptr, false);
+    if (config.is_discarded() || !config.is_object()) throw InputError(InputLocation{args.model_config}, "not a JSON object");
+    if (!config.contains("vocab_size")) config["vocab_size"] = tokenizer.vocab_size();
+    model = std::make_unique<Model>(Architecture::kBertForQuestionAnswering, config.dump(), args.model_config, args.seed);
+    model->to(device, torch::kFloat32);
+  }
+  model->module()->train();
+
+  std::optional<SquadDataset> dev;
+  std::vector<QaQuestion> dev_questions;
+  std::vector<QaFeature> dev_features;
+  bool dev_v2 = false;
+  if (!args.dev.empty()) {
+    dev = read_squad(resolve_data_argument(args.dev, global));
+    dev_v2 = dev->is_v2();
+    dev_questions = flatten_squad(*dev);
+    dev_features = make_qa_features(tokenizer, dev_questions, args.window.features(), nullptr, worker_threads(global.threads));
+  }
+  QaPredictOptions predict;
+  predict.decode = {args.window.n_best, args.window.max_answer_length, dev_v2, args.window.null_threshold};
+
+  auto source_ptr = qa_batch_source(features, args.batch_size, args.seed, model->pad_token_id(), device);
+  auto& source = *source_ptr;
+  TrainerOptions t;
+  t.out_dir = args.out;
+  t.lr.peak = args.lr;
+  t.lr.total_steps = std::max<std::uint64_t>(1, args.epochs * source.batches_per_epoch() / args.grad_accum);
+  t.lr.warmup_steps = static_cast<std::uint64_t>(args.warmup * static_cast<double>(t.lr.total_steps));
+  t.weight_decay = args.weight_decay;
+  t.grad_accum = args.grad_accum;
+  t.clip_norm = args.clip;
+  t.autocast = args.autocast;
+  t.log_every = args.log_every;
+  t.eval_every = dev ? (args.eval_every > 0 ? args.eval_every : t.lr.total_steps) : 0;
+  t.save_every = args.save_every;
+  t.keep_last = args.keep;
+  t.patience = args.patience;
+  t.resume = !args.no_resume;
+  t.progress = !global.no_progress;
+  t.stop_after = args.stop_after;
+  t.seed = args.seed;
+  const EvalFn evaluate = [&](Model& m) -> nlohmann::json {
+    if (!dev) return {{"loss", 0.0}};
+    auto scores = squad_scores(*dev, dev_questions, predict_answers(m, dev_questions, dev_features, predict), dev_v2);
+    scores["loss"] = -scores.at("f1").get<double>();  // the trainer minimises
+    return scores;
+  };
+  const auto result = train(*model, source, qa_loss, evaluate, t, nullptr);
+  if (result.interrupted) return 128 + SIGTERM;
+  copy_tokenizer(tokenizer_path, args.out + "/model");
+  if (dev) copy_tokenizer(tokenizer_path, args.out + "/best");
+  nlohmann::json summary = {{"steps", result.steps}, {"train_questions", stats.questions}, {"train_windows", stats.features},
+                            {"model", args.out + "/model"}};
+  if (dev) {
+    model->module()->eval();
+    summary["dev"] = evaluate(*model);
+    summary["dev"].erase("loss");
+    summary["best_dev_f1"] = -result.best_eval;
+  }
+  std::cout << summary.dump() << "\n";
+  return 0;
+}
+
+int run_qa_predict(const QaPredictArgs& args, const GlobalOptions& global) {
+  const auto device = parse_device(args.device);
+  auto model = Model::load(args.model, device);
+  if (model.architecture() != Architecture::kBertForQuestionAnswering) {
+    throw InputError(InputLocation{args.model + "/config.json"}, "is a " + architecture_name(model.architecture()) +
+                                                                    ", not a BertForQuestionAnswering");
+  }
+  model.to(device, parse_dtype(args.dtype));
+  model.module()->eval();
+  Tokenizer tokenizer = load_tokenizer(tokenizer_for_model(args.model, args.tokenizer));
+  bool v2 = args.version2;
+  const auto questions = load_questions({args.data}, global, &v2);
+  QaFeatureStats stats;
+  const auto features = make_qa_features(tokenizer, questions, args.window.features(), &stats, worker_threads(global.threads));
+  QaPredictOptions options;
+  options.batch_size = args.batch_size;
+  options.decode = {args.window.n_best, args.window.max_answer_length, v2, args.window.null_threshold};
+  const auto answers = predict_answers(model, questions, features, options);
+  write_qa_predictions(questions, answers, args.out, args.nbest, args.na_probs);
+  std::cerr << fmt::format("{}: {} questions, {} windows{}\n", args.out, questions.size(), features.size(),
+                           v2 ? " (SQuAD v2.0: empty answer = no answer)" : "");
+  return 0;
+}
+
+}  // namespace
+
+void register_qa_command(CLI::App& app, CommandTable& table, const GlobalOptions& global) {
+  auto* qa = app.add_subcommand("qa", "Extractive question answering: train and predict on SQuAD JSON");
+  qa->require_subcommand(1);
+  set_example(qa, "  frugal qa train --train train.json --dev dev.json --init runs/bert-small/model --epochs 2 --seed 1 --out runs/qa\n"
+                  "  frugal qa predict --model runs/qa/model --data dev.json --out predictions.json");
+
+  auto* train_cmd = qa->add_subcommand("train", "Fine-tune a BERT span model (from an MLM checkpoint or from scratch)");
+  auto a = std::make_shared<QaTrainArgs>();
+  train_cmd->add_option("--train", a->train, "SQuAD JSON files (or registered names)")->required();
+  train_cmd->add_option("--dev", a->dev, "SQuAD JSON scored (EM/F1) every --eval-every steps and at the end");
+  train_cmd->add_option("--init", a->init, "Start from this model directory (e.g. `frugal pretrain mlm` output)");
+  train_cmd->add_option("--model-config", a->model_config, "Or a new model with these BertConfig fields");
+  train_cmd->add_option("--tokenizer", a->tokenizer, "Tokenizer (default: the one in the --init directory)");
+  train_cmd->add_option("--out", a->out, "Output directory: model/, best/ (with --dev), checkpoints/, metrics.jsonl")->required();
+  train_cmd->add_option("--epochs", a->epochs, "Passes over the training windows")->capture_default_str();
+  train_cmd->add_option("--batch-size", a->batch_size, "Windows per micro-batch")->capture_default_str();
+  train_cmd->add_option("--grad-accum", a->grad_accum, "Micro-batches per step")->capture_default_str();
+  train_cmd->add_option("--lr", a->lr, "Peak learning rate")->capture_default_str();
+  train_cmd->add_option("--warmup", a->warmup, "Warm-up fraction")->capture_default_str();
+  train_cmd->add_option("--weight-decay", a->weight_decay, "AdamW decay")->capture_default_str();
+  train_cmd->add_option("--clip", a->clip, "Gradient-norm clipping (0: off)")->capture_default_str();
+  train_cmd->add_option("--autocast", a->autocast, "none, bf16 (CPU/CUDA), fp16 (CUDA)")->capture_default_str();
+  train_cmd->add_option("--eval-every", a->eval_every, "Steps between dev evaluations (default: at the end)");
+  train_cmd->add_option("--patience", a->patience, "Stop after this many evaluations without a better F1");
+  train_cmd->add_option("--save-every", a->save_every, "Steps between checkpoints");
+  train_cmd->add_option("--keep", a->keep, "Checkpoints kept")->capture_default_str();
+  train_cmd->add_option("--log-every", a->log_every, "Steps between metrics lines")->capture_default_str();
+  train_cmd->add_option("--seed", a->seed, "Seed of order, dropout and new weights")->each([a](const std::string&) { a->seed_given = true; });
+  train_cmd->add_option("--device", a->device, "cpu, cuda, cuda:N")->capture_default_str();
+  train_cmd->add_flag("--no-resume", a->no_resume, "Ignore checkpoints in --out");
+  train_cmd->add_option("--stop-after", a->stop_after, "Checkpoint and stop after this step (tests)")->group("");
+  add_window_options(train_cmd, a->window);
+  set_example(train_cmd, "  frugal qa train --train squad-v1.1-dev --init runs/bert-small/model --epochs 2 --seed 1 --out runs/qa");
+  table.add(train_cmd, [a, &global] { return run_qa_train(*a, global); });
+
+  auto* predict = qa->add_subcommand("predict", "Answer the questions of a SQuAD JSON file: predictions (and n-best, na-probs)");
+  auto p = std::make_shared<QaPredictArgs>();
+  predict->add_option("--model", p->model, "A BertForQuestionAnswering model directory")->required();
+  predict->add_option("--data", p->data, "SQuAD JSON (or a registered name)")->required();
+  predict->add_option("--out", p->out, "predictions.json: {id: answer}")->required();
+  predict->add_option("--nbest", p->nbest, "n-best JSON: {id: [{text, probability, score, start, end}]}");
+  predict->add_option("--na-probs", p->na_probs, "v2: {id: no-answer probability} for frugal eval squad --na-prob");
+  predict->add_flag("--version2", p->version2, "Allow no answer even if the data file does not say v2");
+  predict->add_option("--tokenizer", p->tokenizer, "Tokenizer (default: the model directory's)");
+  predict->add_option("--batch-size", p->batch_size, "Windows per forward pass")->capture_default_str();
+  predict->add_option("--device", p->device, "cpu, cuda, cuda:N")->capture_default_str();
+  predict->add_option("--dtype", p->dtype, "float32, bfloat16, float16")->capture_default_str();
+  add_window_options(predict, p->window);
+  set_example(predict, "  frugal qa predict --model runs/qa/model --data squad-v2.0-dev --out preds.json --na-probs na.json\n"
+                       "  frugal eval squad squad-v2.0-dev preds.json --na-prob na.json");
+  table.add(predict, [p, &global] { return run_qa_predict(*p, global); });
+}
+
+}  // namespace frugal::cli

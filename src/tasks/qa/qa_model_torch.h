@@ -1,0 +1,41 @@
+#pragma once
+// Extractive QA on the trainer: batches of QA windows, the span loss, prediction over all
+// windows of every question, and the prediction files `frugal eval squad` reads.
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "nn/model_dir_torch.h"
+#include "tasks/qa/qa_features.h"
+#include "train/indexed_batches_torch.h"
+#include "train/trainer_torch.h"
+
+namespace frugal {
+
+// Training batches of QA windows (train/indexed_batches_torch.h order); labels: (n, 2) start/end.
+std::unique_ptr<IndexedBatchSource> qa_batch_source(const std::vector<QaFeature>& features, std::size_t batch_size,
+                                                    std::uint64_t seed, std::int64_t pad_id, torch::Device device);
+
+// Pads features [indices] into a batch (ids, types, mask on `device`).
+ModelBatch collate_qa(const std::vector<QaFeature>& features, const std::vector<std::size_t>& indices, std::int64_t pad_id,
+                      torch::Device device);
+
+// Mean of the start and end cross-entropies (HF's BertForQuestionAnswering loss).
+torch::Tensor qa_loss(Model& model, const TrainBatch& batch);
+
+struct QaPredictOptions {
+  std::size_t batch_size = 64;
+  QaDecodeOptions decode;
+};
+
+// One answer per question (in question order).
+std::vector<QaAnswer> predict_answers(Model& model, const std::vector<QaQuestion>& questions,
+                                      const std::vector<QaFeature>& features, const QaPredictOptions& options);
+
+// predictions.json {id: text}; optional nbest.json {id: [{text, probability, score, start, end}]}
+// and na_probs.json {id: p} (v2). Each written atomically.
+void write_qa_predictions(const std::vector<QaQuestion>& questions, const std::vector<QaAnswer>& answers,
+                          const std::string& predictions, const std::string& nbest, const std::string& na_probs);
+
+}  // namespace frugal

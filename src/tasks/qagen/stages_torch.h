@@ -1,0 +1,48 @@
+#pragma once
+// The three generation stages and the final SQuAD file, each resumable and shardable:
+// a stage writes OUT.partial in chunks (fsync'd, with OUT.partial.done counting finished input
+// units), renames it to OUT when done and writes OUT.stats.json; a finished stage (OUT and its
+// stats present) is skipped; a killed stage resumes at the next chunk.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "nn/model_dir_torch.h"
+#include "tasks/qagen/answer_model_torch.h"
+#include "tasks/qagen/question_model_torch.h"
+
+namespace frugal {
+
+struct Shard {
+  std::size_t index = 0, count = 1;
+  static Shard parse(const std::string& text);  // "i/n"; InputError otherwise
+  bool owns(std::size_t unit) const { return unit % count == index; }
+};
+
+struct StageRun {
+  Shard shard;
+  std::size_t chunk = 64;  // input units per committed chunk
+  bool progress = true;
+  int threads = 1;
+};
+
+struct FilterOptions {
+  std::string mode = "exact";  // exact | f1
+  double f1_threshold = 0.5;
+  std::size_t max_length = 256, stride = 64, max_answer_length = 30, batch_size = 64;
+};
+
+// paragraphs (SQuAD JSON or text lines) -> answers JSONL
+nlohmann::json run_answer_stage(const std::string& model_dir, const std::string& paragraphs, const std::string& out,
+                                const AnswerSamplingOptions& sampling, std::size_t max_length, std::size_t stride,
+                                const StageRun& run);
+// answers JSONL -> questions JSONL (per_answer questions per answer)
+nlohmann::json run_question_stage(const std::string& model_dir, const std::string& answers, const std::string& out,
+                                  const QuestionSamplingOptions& sampling, const QuestionFeatureOptions& features,
+                                  const StageRun& run);
+// questions JSONL -> filtered JSONL (every question, with the QA model's answer and the verdict)
+nlohmann::json run_filter_stage(const std::string& model_dir, const std::string& questions, const std::string& out,
+                                const FilterOptions& options, const StageRun& run);
+// The kept (or, with all = true, every) question as SQuAD v1.1 JSON; returns counts.
+nlohmann::json write_synthetic_squad(const std::string& filtered, const std::string& out, bool all);
+
+}  // namespace frugal
