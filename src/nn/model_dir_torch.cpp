@@ -133,12 +133,14 @@ Model Model::load(const std::string& dir, torch::Device device) {
   return m;
 }
 
-Model Model::load_as(const std::string& dir, Architecture arch, torch::Device device, LoadReport* report) {
+Model Model::load_as(const std::string& dir, Architecture arch, torch::Device device, LoadReport* report,
+                     const std::string& overrides_json) {
   const auto config_path = dir + "/config.json";
   const auto text = read_file(config_path);
   auto j = parse_json(text, config_path);
   if (!j.is_object()) throw InputError(InputLocation{config_path}, "config.json holds one JSON object");
   j.erase("architectures");
+  j.update(parse_json(overrides_json, "config overrides"));
   Model m(arch, j.dump(), config_path, /*seed=*/0);
   const auto r = m.load_weights(dir + "/model.safetensors", /*strict=*/false);
   if (report != nullptr) *report = r;

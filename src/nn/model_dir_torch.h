@@ -50,7 +50,10 @@ class Model {
   // file (tied copies and HF's buffers are tolerated). `arch` overrides config's architectures,
   // e.g. a QA model initialised from an MLM checkpoint (then not strict).
   static Model load(const std::string& dir, torch::Device device = torch::kCPU);
-  static Model load_as(const std::string& dir, Architecture arch, torch::Device device, LoadReport* report);
+  // overrides: config fields to change, e.g. {"type_vocab_size": 3} to add a token-type table
+  // (then freshly initialised, and listed in report->missing).
+  static Model load_as(const std::string& dir, Architecture arch, torch::Device device, LoadReport* report,
+                       const std::string& overrides_json = "{}");
 
   // Writes DIR/config.json and DIR/model.safetensors (atomically each; parameters in fp32
   // unless `dtype` says otherwise). Tied weights are written once, as HF does.

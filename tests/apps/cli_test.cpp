@@ -34,7 +34,9 @@ TEST(Cli, VersionAndHelpWithExamplesOnEveryCommand) {
                               "squad validate", "eval", "eval squad", "info", "demo", "tokenize", "tokenize train",
                               "mask", "bench", "bench mask", "augment", "augment tang", "model", "model init",
                               "model info", "model forward", "pretrain", "pretrain mlm", "pretrain lm", "eval mlm",
-                              "eval lm", "launch"}) {
+                              "eval lm", "launch", "data corpus", "qa", "qa train", "qa predict", "qagen",
+                              "qagen train-answers", "qagen train-questions", "qagen answers", "qagen questions",
+                              "qagen filter", "qagen run"}) {
     const auto help = run_frugal(std::string(command) + " --help");
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_NE(help.out.find("Example:\n  frugal"), std::string::npos) << "no example in '" << command << " --help'";

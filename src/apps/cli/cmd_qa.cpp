@@ -90,7 +90,7 @@ int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
   const auto questions = load_questions(args.train, global, &v2);
   QaFeatureStats stats;
   const auto features = make_qa_features(tokenizer, questions, args.window.features(), &stats, worker_threads(global.threads));
-  spdlog::info("train: {} questions ({} without answer) -> {} windows; {} answers outside their window (labelled [CLS])",
+  spdlog::info("train: {} questions ({} without answer) -> {} windows; {} windows without the answer (labelled [CLS])",
                stats.questions, stats.unanswerable, stats.features, stats.answers_outside_window);
   if (features.empty()) throw InputError("no training questions");
 

@@ -54,7 +54,15 @@ std::unique_ptr<Model> init_model(const CommonTrain& a, Architecture arch, const
   if (a.init.empty() == a.model_config.empty()) throw InputError("give exactly one of --init and --model-config");
   if (!a.init.empty()) {
     LoadReport report;
-    auto m = std::make_unique<Model>(Model::load_as(a.init, arch, device, &report));
+    // Fields the task needs that the checkpoint lacks (e.g. GPT-2's token-type table).
+    nlohmann::json overrides = nlohmann::json::object();
+    const auto init_config = nlohmann::json::parse(read_file(a.init + "/config.json"), nullptr, false);
+    for (auto& [k, v] : extra.items()) {
+      if (init_config.is_object() && (!init_config.contains(k) || (k == "type_vocab_size" && init_config[k].get<std::int64_t>() < v.get<std::int64_t>()))) {
+        overrides[k] = v;
+      }
+    }
+    auto m = std::make_unique<Model>(Model::load_as(a.init, arch, device, &report, overrides.dump()));
     spdlog::info("--init {}: {} new parameters, {} unused", a.init, report.missing.size(), report.unexpected.size());
     return m;
   }

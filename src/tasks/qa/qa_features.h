@@ -36,7 +36,7 @@ struct QaFeatureOptions {
 };
 
 struct QaFeatureStats {
-  std::size_t questions = 0, features = 0, answers_outside_window = 0, unanswerable = 0;
+  std::size_t questions = 0, features = 0, answers_outside_window = 0, unanswerable = 0;  // answers_outside_window counts windows
 };
 
 // tokenizer: a pair-capable tokenizer (BERT template). Its truncation is set for the call and

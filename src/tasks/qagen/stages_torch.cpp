@@ -1,6 +1,7 @@
 #include "tasks/qagen/stages_torch.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -89,6 +90,12 @@ nlohmann::json run_chunks(const std::string& stage, const std::string& out, std:
       f << text;
       f.flush();
       if (!f) throw std::runtime_error("cannot write " + partial);
+    }
+    // Test aid: die like a killed process after the chunk's lines reach the file but before the
+    // marker counts them (the resume must drop them and redo the chunk).
+    if (const char* crash = std::getenv("FRUGAL_TEST_CRASH_AFTER_CHUNK"); crash != nullptr && std::atoi(crash) > 0 &&
+        done_units / run.chunk + 1 == static_cast<std::size_t>(std::atoi(crash))) {
+      std::_Exit(137);
     }
     if (FILE* fp = std::fopen(partial.c_str(), "rb")) {
       ::fsync(fileno(fp));

@@ -78,9 +78,10 @@ TEST(QaFeatures, DecodingPicksTheBestValidSpanAndScoresNoAnswer) {
   std::vector<float> start(f.ids.size(), 0.0f), end(f.ids.size(), 0.0f);
   start[static_cast<std::size_t>(f.start)] = 5;
   end[static_cast<std::size_t>(f.end)] = 5;
-  // A higher-scoring but invalid span: ends before it starts.
-  start[static_cast<std::size_t>(f.end)] = 9;
-  end[static_cast<std::size_t>(f.start)] = 9;
+  // Higher-scoring but invalid positions: question tokens (1, 2) are never part of an answer.
+  ASSERT_LT(f.context_begin[1], 0);
+  start[1] = 20;
+  end[2] = 20;
   QaDecodeOptions o;
   auto a = decode_answer(q, {&f}, {start}, {end}, o);
   EXPECT_EQ(a.text, "Zürich market square");

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Every stage of the synthetic-QA pipeline on ~20 paragraphs with tiny models, in about a minute:
+# the end-to-end check run by the tests (ctest qagen_pipeline_smoke).
+# Usage: experiments/synthetic-qa/smoke.sh WORK_DIR   (FRUGAL, FRUGAL_MIRROR override)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+frugal=${FRUGAL:-$root/build/frugal}
+mirror=${FRUGAL_MIRROR:-$root/../shared/data}
+python=${PYTHON:-python3}
+work=${1:?work dir}
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+f() { "$frugal" --no-progress --mirror "$mirror" --threads 2 "$@"; }
+"$python" "$root/experiments/synthetic-qa/split.py" parts "$mirror/squad/dev-v1.1.json" --parts A:1,B:1,C:1 --max-articles 6
+f data corpus --source squad-v1.1-dev --max-documents 300 --out corpus.txt
+f tokenize train --type wordpiece --vocab-size 2000 --corpus corpus.txt --out wp > /dev/null
+f tokenize train --type bpe --vocab-size 2000 --corpus corpus.txt --special-tokens '<|endoftext|>,<sep>' --out bpe > /dev/null
+echo '{"hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 64, "max_position_embeddings": 256}' > bert.json
+echo '{"n_embd": 32, "n_layer": 1, "n_head": 2, "n_positions": 320}' > gpt2.json
+f pretrain mlm --corpus corpus.txt --tokenizer wp/vocab.txt --model-config bert.json --steps 20 --batch-size 8 --seed 1 --out bert > /dev/null
+f pretrain lm --corpus corpus.txt --tokenizer bpe --model-config gpt2.json --steps 20 --batch-size 8 --seed 1 --out gpt2 > /dev/null
+f qa train --train parts/A.json --dev parts/C.json --init bert/model --epochs 1 --max-length 192 --stride 64 --batch-size 16 --lr 1e-3 --seed 1 --out qa
+f qa predict --model qa/model --data parts/C.json --max-length 192 --stride 64 --out preds.json --nbest nbest.json
+f eval squad parts/C.json preds.json
+f qagen train-answers --train parts/A.json --dev parts/C.json --init bert/model --epochs 1 --max-length 192 --batch-size 8 --lr 1e-3 --seed 1 --out answers
+f qagen train-questions --train parts/A.json --init gpt2/model --epochs 1 --batch-size 8 --lr 1e-3 --seed 1 --out questions
+"$python" - "$work" <<'PY'
+import json, sys
+work = sys.argv[1]
+# ~20 paragraphs of part B
+data = json.load(open(f"{work}/parts/B.json"))
+paras = [p["context"] for a in data["data"] for p in a["paragraphs"]][:20]
+open(f"{work}/paragraphs.txt", "w").write("\n".join(paras) + "\n")
+json.dump({"paragraphs": "paragraphs.txt", "work_dir": "gen", "answer_model": "answers/model",
+           "question_model": "questions/model", "filter_model": "qa/model", "max_length": 192, "stride": 64, "chunk": 8,
+           "answers": {"per_context": 3, "top_p": 0.9, "seed": 1},
+           "questions": {"per_answer": 2, "top_p": 0.9, "max_new_tokens": 16, "seed": 1},
+           "filter": {"mode": "f1", "f1_threshold": 0.3}}, open(f"{work}/pipeline.json", "w"), indent=1)
+PY
+f qagen run --config pipeline.json
+f squad validate gen/synthetic-unfiltered.json
+# A stage killed after its second chunk resumes and ends with the same bytes as an uninterrupted run.
+f qagen questions --model questions/model --input gen/answers.jsonl --per-answer 2 --seed 1 --chunk 8 --out q-straight.jsonl > /dev/null
+set +e
+FRUGAL_TEST_CRASH_AFTER_CHUNK=2 "$frugal" --no-progress qagen questions --model questions/model --input gen/answers.jsonl \
+  --per-answer 2 --seed 1 --chunk 8 --out q-killed.jsonl > /dev/null 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 137 ] && [ -f q-killed.jsonl.partial ] && [ ! -f q-killed.jsonl ] || { echo "expected a killed stage (rc $rc)"; exit 1; }
+f qagen questions --model questions/model --input gen/answers.jsonl --per-answer 2 --seed 1 --chunk 8 --out q-killed.jsonl > /dev/null
+cmp q-straight.jsonl q-killed.jsonl
+# Shards 0/2 and 1/2 together give the unsharded answers, line for line.
+f qagen answers --model answers/model --input paragraphs.txt --per-context 3 --seed 1 --out a-all.jsonl > /dev/null
+f qagen answers --model answers/model --input paragraphs.txt --per-context 3 --seed 1 --shard 0/2 --out a-0.jsonl > /dev/null
+f qagen answers --model answers/model --input paragraphs.txt --per-context 3 --seed 1 --shard 1/2 --out a-1.jsonl > /dev/null
+cmp <(sort a-all.jsonl) <(cat a-0.jsonl a-1.jsonl | sort)
+# A second run finds every stage finished.
+f qagen run --config pipeline.json > rerun.txt
+grep -q '"skipped_finished_stage": true' gen/report.json || { echo "finished stages were not skipped"; exit 1; }
+f qa train --train gen/synthetic-unfiltered.json --init bert/model --epochs 1 --max-length 192 --batch-size 16 --seed 1 --out qa-synthetic > /dev/null
+echo "smoke: ok"
