@@ -128,7 +128,7 @@ int run_pipeline(const std::string& config_path, const std::string& shard_text, 
   const double paragraphs = report["answers"].value("paragraphs", 0.0);
   const double seconds = report["answers"].value("seconds", 0.0) + report["questions"].value("seconds", 0.0) +
                          report["filter"].value("seconds", 0.0);
-  report["summary"] = {{"paragraphs", paragraphs},
+  report["summary"] = {{"paragraphs", report["answers"].value("paragraphs", std::size_t{0})},
                        {"candidate_answers", report["answers"]["outputs"]},
                        {"questions", report["questions"]["outputs"]},
                        {"kept", report["filter"]["kept"]},
