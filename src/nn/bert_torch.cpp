@@ -125,19 +125,24 @@ torch::Tensor BertForMaskedLMImpl::from_hidden(const torch::Tensor& hidden) {
   return torch::nn::functional::linear(h, bert->embeddings->word_embeddings->weight, decoder_bias);
 }
 
-void init_bert_weights(torch::nn::Module& module, const BertConfig& c) {
+void init_hf_weights(torch::nn::Module& module, double std) {
   torch::NoGradGuard no_grad;
   for (auto& m : module.modules(/*include_self=*/true)) {
     if (auto* linear = m->as<torch::nn::Linear>()) {
-      linear->weight.normal_(0.0, c.initializer_range);
+      linear->weight.normal_(0.0, std);
       if (linear->bias.defined()) linear->bias.zero_();
     } else if (auto* embedding = m->as<torch::nn::Embedding>()) {
-      embedding->weight.normal_(0.0, c.initializer_range);
+      embedding->weight.normal_(0.0, std);
     } else if (auto* norm = m->as<torch::nn::LayerNorm>()) {
       norm->weight.fill_(1.0);
       norm->bias.zero_();
     }
   }
+}
+
+void init_bert_weights(torch::nn::Module& module, const BertConfig& c) {
+  init_hf_weights(module, c.initializer_range);
+  torch::NoGradGuard no_grad;
   // The padding row of the word embeddings starts at zero (HF's padding_idx handling).
   const std::string suffix = "embeddings.word_embeddings.weight";
   for (auto& item : module.named_parameters()) {

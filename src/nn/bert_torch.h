@@ -93,8 +93,11 @@ struct BertForMaskedLMImpl : torch::nn::Module {
 };
 TORCH_MODULE(BertForMaskedLM);
 
-// HF's _init_weights: normal(0, initializer_range) for Linear/Embedding weights, zero biases,
-// LayerNorm weight 1 / bias 0, the padding embedding row zero. Seeded by torch's generator.
+// HF's _init_weights for every Linear / Embedding / LayerNorm below `module`: weights
+// normal(0, std), biases 0, LayerNorm weight 1 / bias 0. Seeded by torch's generator.
+void init_hf_weights(torch::nn::Module& module, double std);
+
+// BERT's: init_hf_weights with initializer_range, and the padding embedding row zero.
 torch::nn::LayerNorm bert_layer_norm(const BertConfig& c);
 
 void init_bert_weights(torch::nn::Module& module, const BertConfig& c);

@@ -4,6 +4,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "nn/config_json.h"
 #include "nn/activation.h"
 
 namespace frugal {
@@ -11,24 +12,12 @@ namespace frugal {
 Gpt2Config Gpt2Config::load(const std::string& path) { return parse(read_file(path), path); }
 
 Gpt2Config Gpt2Config::parse(const std::string& text, const std::string& name) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(locate_offset(text, e.byte > 0 ? e.byte - 1 : 0, name), "malformed JSON");
-  }
-  if (!j.is_object()) throw InputError(InputLocation{name}, "config.json holds one JSON object");
+  const auto j = parse_config_json(text, name);
   const std::string type = j.value("model_type", std::string("gpt2"));
   if (type != "gpt2") throw InputError(InputLocation{name}, "model_type '" + type + "' is not gpt2");
   Gpt2Config c;
-  auto get = [&](const char* key, auto& field) {
-    if (!j.contains(key) || j[key].is_null()) return;
-    try {
-      field = j[key].get<std::decay_t<decltype(field)>>();
-    } catch (const nlohmann::json::exception&) {
-      throw InputError(InputLocation{name, 0, 0, key}, "wrong type");
-    }
-  };
+  auto get = [&](const char* key, auto& field) { config_field(j, key, field, name); };
+
   get("vocab_size", c.vocab_size);
   get("n_positions", c.n_positions);
   get("n_embd", c.n_embd);

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "nn/activation_torch.h"
+#include "nn/bert_torch.h"
 
 namespace frugal {
 namespace {
@@ -145,19 +146,12 @@ torch::Tensor Gpt2LMHeadModelImpl::forward(const Gpt2Inputs& in, KVCache* cache)
 }
 
 void init_gpt2_weights(torch::nn::Module& module, const Gpt2Config& c) {
+  init_hf_weights(module, c.initializer_range);
   torch::NoGradGuard no_grad;
   for (auto& m : module.modules(/*include_self=*/true)) {
     if (auto* conv = m->as<Conv1D>()) {
       conv->weight.normal_(0.0, c.initializer_range);
       conv->bias.zero_();
-    } else if (auto* linear = m->as<torch::nn::Linear>()) {
-      linear->weight.normal_(0.0, c.initializer_range);
-      if (linear->bias.defined()) linear->bias.zero_();
-    } else if (auto* embedding = m->as<torch::nn::Embedding>()) {
-      embedding->weight.normal_(0.0, c.initializer_range);
-    } else if (auto* norm = m->as<torch::nn::LayerNorm>()) {
-      norm->weight.fill_(1.0);
-      norm->bias.zero_();
     }
   }
   // "Scale the weights of residual layers at initialization by 1/sqrt(N)" (GPT-2 paper, HF).

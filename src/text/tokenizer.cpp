@@ -13,6 +13,19 @@
 
 namespace frugal {
 
+std::vector<Encoding> split_windows(Encoding encoding) {
+  std::vector<Encoding> windows;
+  auto overflow = std::move(encoding.overflowing);
+  encoding.overflowing.clear();
+  windows.push_back(std::move(encoding));
+  for (auto& w : overflow) {
+    w.overflowing.clear();
+    windows.push_back(std::move(w));
+  }
+  return windows;
+}
+
+
 Tokenizer::Tokenizer(std::unique_ptr<WordPiece> model, TokenizerConfig config, AddedVocabulary added)
     : wordpiece_(std::move(model)), config_(std::move(config)), added_(std::move(added)) {
   if (config_.bert_normalizer) normalizer_.emplace(*config_.bert_normalizer);

@@ -83,6 +83,10 @@ struct PaddingOptions {
   std::string pad_token = "[PAD]";
 };
 
+// An encoding made under truncation, as its windows: the encoding itself, then each
+// overflowing window (their own overflow lists emptied).
+std::vector<Encoding> split_windows(Encoding encoding);
+
 class Tokenizer {
  public:
   Tokenizer(std::unique_ptr<WordPiece> model, TokenizerConfig config, AddedVocabulary added);

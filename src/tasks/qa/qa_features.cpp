@@ -83,12 +83,7 @@ std::vector<QaFeature> make_qa_features(Tokenizer& tokenizer, const std::vector<
     for (std::size_t i = first; i < last; ++i) {
       const auto& q = questions[i];
       const auto question = cut_question(tokenizer, q.question, options.max_question_tokens);
-      Encoding enc = tokenizer.encode_pair(question, q.context, true);
-      std::vector<Encoding> windows;
-      auto overflow = std::move(enc.overflowing);
-      enc.overflowing.clear();
-      windows.push_back(std::move(enc));
-      for (auto& w : overflow) windows.push_back(std::move(w));
+      auto windows = split_windows(tokenizer.encode_pair(question, q.context, true));
       for (auto& w : windows) {
         QaFeature f;
         f.question = i;

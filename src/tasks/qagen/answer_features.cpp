@@ -43,12 +43,7 @@ std::vector<AnswerFeature> make_answer_features(Tokenizer& tokenizer, const std:
     AnswerFeatureStats local;
     for (std::size_t i = first; i < last; ++i) {
       const auto& c = contexts[i];
-      Encoding enc = tokenizer.encode(c.context, true);
-      std::vector<Encoding> windows;
-      auto overflow = std::move(enc.overflowing);
-      enc.overflowing.clear();
-      windows.push_back(std::move(enc));
-      for (auto& w : overflow) windows.push_back(std::move(w));
+      auto windows = split_windows(tokenizer.encode(c.context, true));
       std::vector<std::pair<std::int64_t, std::int64_t>> spans;  // answers in code points
       for (const auto& a : c.answers) {
         spans.push_back({a.answer_start, a.answer_start + static_cast<std::int64_t>(CodePointIndex(a.text).size())});
