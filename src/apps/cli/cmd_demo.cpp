@@ -49,7 +49,7 @@ Scale scale_for(bool smoke) {
             R"({"hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 64, "max_position_embeddings": 256})",
             R"({"n_embd": 32, "n_layer": 1, "n_head": 2, "n_positions": 320})"};
   }
-  return {8, 0, 150, 20000, 8000, 600, 2, 4, 2, 256,
+  return {8, 0, 150, 20000, 8000, 400, 2, 4, 2, 256,
           R"({"hidden_size": 128, "num_hidden_layers": 4, "num_attention_heads": 2, "intermediate_size": 512, "max_position_embeddings": 256})",
           R"({"n_embd": 128, "n_layer": 4, "n_head": 2, "n_positions": 320})"};
 }
@@ -136,8 +136,9 @@ int run_demo(const DemoArgs& args, const GlobalOptions& global) {
   steps.run("BERT masked-LM pretraining", {"pretrain", "mlm", "--corpus", p("corpus.txt"), "--tokenizer", p("wordpiece/vocab.txt"),
                                            "--model-config", p("bert.json"), "--steps", lm_steps, "--batch-size", "32", "--lr", "1e-3",
                                            "--seed", seed, "--out", p("bert")});
+  // Half the batch of the BERT: the LM head projects every position onto the vocabulary.
   steps.run("GPT-2 causal-LM pretraining", {"pretrain", "lm", "--corpus", p("corpus.txt"), "--tokenizer", p("bpe"), "--model-config",
-                                            p("gpt2.json"), "--steps", lm_steps, "--batch-size", "32", "--lr", "1e-3", "--seed", seed,
+                                            p("gpt2.json"), "--steps", lm_steps, "--batch-size", "16", "--lr", "1e-3", "--seed", seed,
                                             "--out", p("gpt2")});
   const std::vector<std::string> window = {"--max-length", len, "--stride", "64"};
   auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
