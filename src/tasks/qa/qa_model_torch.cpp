@@ -11,24 +11,17 @@ namespace frugal {
 
 ModelBatch collate_qa(const std::vector<QaFeature>& features, const std::vector<std::size_t>& indices, std::int64_t pad_id,
                       torch::Device device) {
-  std::size_t longest = 0;
-  for (const auto i : indices) longest = std::max(longest, features[i].ids.size());
-  const auto n = static_cast<std::int64_t>(indices.size()), s = static_cast<std::int64_t>(longest);
-  auto ids = torch::full({n, s}, pad_id, torch::kLong);
-  auto types = torch::zeros({n, s}, torch::kLong);
-  auto mask = torch::zeros({n, s}, torch::kLong);
-  auto ia = ids.accessor<std::int64_t, 2>();
-  auto ta = types.accessor<std::int64_t, 2>();
-  auto ma = mask.accessor<std::int64_t, 2>();
-  for (std::int64_t r = 0; r < n; ++r) {
-    const auto& f = features[indices[static_cast<std::size_t>(r)]];
-    for (std::size_t t = 0; t < f.ids.size(); ++t) {
-      ia[r][static_cast<std::int64_t>(t)] = f.ids[t];
-      ta[r][static_cast<std::int64_t>(t)] = f.type_ids[t];
-      ma[r][static_cast<std::int64_t>(t)] = 1;
-    }
+  std::vector<const std::vector<std::int32_t>*> ids, types;
+  for (const auto i : indices) {
+    ids.push_back(&features[i].ids);
+    types.push_back(&features[i].type_ids);
   }
-  return ModelBatch{ids.to(device), types.to(device), mask.to(device), {}};
+  const auto input = pad_rows(ids, pad_id);
+  auto mask = torch::zeros(input.sizes(), torch::kLong);
+  for (std::size_t r = 0; r < indices.size(); ++r) {
+    mask[static_cast<std::int64_t>(r)].narrow(0, 0, static_cast<std::int64_t>(features[indices[r]].ids.size())).fill_(1);
+  }
+  return ModelBatch{input.to(device), pad_rows(types, 0).to(device), mask.to(device), {}};
 }
 
 std::unique_ptr<IndexedBatchSource> qa_batch_source(const std::vector<QaFeature>& features, std::size_t batch_size,
