@@ -7,6 +7,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "nn/config_json.h"
 #include "nn/safetensors_torch.h"
 
 namespace frugal {
@@ -40,13 +41,6 @@ bool tolerated_extra(const std::string& name) {
          ends_with(name, "embeddings.token_type_ids");
 }
 
-nlohmann::json parse_json(const std::string& text, const std::string& name) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(locate_offset(text, e.byte > 0 ? e.byte - 1 : 0, name), "malformed JSON");
-  }
-}
 
 }  // namespace
 
@@ -80,8 +74,7 @@ Model::Model(Architecture arch, const std::string& config_json, const std::strin
 
 void Model::build(Architecture arch, const std::string& config_json, const std::string& config_name) {
   arch_ = arch;
-  auto j = parse_json(config_json, config_name);
-  if (!j.is_object()) throw InputError(InputLocation{config_name}, "config.json holds one JSON object");
+  auto j = parse_config_json(config_json, config_name);
   const std::string type = j.value("model_type", std::string(is_gpt2(arch) ? "gpt2" : "bert"));
   if ((type == "gpt2") != is_gpt2(arch)) {
     throw InputError(InputLocation{config_name}, "model_type '" + type + "' does not fit " + architecture_name(arch));
@@ -121,8 +114,8 @@ Model Model::load(const std::string& dir, torch::Device device) {
   const auto config_path = dir + "/config.json";
   if (!std::filesystem::exists(config_path)) throw InputError(InputLocation{config_path}, "no config.json in the model directory");
   const auto text = read_file(config_path);
-  const auto j = parse_json(text, config_path);
-  if (!j.is_object() || !j.contains("architectures") || !j["architectures"].is_array() || j["architectures"].empty() ||
+  const auto j = parse_config_json(text, config_path);
+  if (!j.contains("architectures") || !j["architectures"].is_array() || j["architectures"].empty() ||
       !j["architectures"][0].is_string()) {
     throw InputError(InputLocation{config_path, 0, 0, "architectures"}, "config.json names no architecture");
   }
@@ -137,10 +130,9 @@ Model Model::load_as(const std::string& dir, Architecture arch, torch::Device de
                      const std::string& overrides_json) {
   const auto config_path = dir + "/config.json";
   const auto text = read_file(config_path);
-  auto j = parse_json(text, config_path);
-  if (!j.is_object()) throw InputError(InputLocation{config_path}, "config.json holds one JSON object");
+  auto j = parse_config_json(text, config_path);
   j.erase("architectures");
-  j.update(parse_json(overrides_json, "config overrides"));
+  j.update(parse_config_json(overrides_json, "config overrides"));
   Model m(arch, j.dump(), config_path, /*seed=*/0);
   const auto r = m.load_weights(dir + "/model.safetensors", /*strict=*/false);
   if (report != nullptr) *report = r;
