@@ -1,5 +1,11 @@
 #include "core/text_lines.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/utf8.h"
@@ -7,16 +13,26 @@
 namespace frugal {
 
 void for_each_line(const std::string& path, const std::function<void(std::string&, std::uint64_t)>& fn, bool lossy) {
-  const std::string text = read_file(path);
-  std::size_t start = 0;
+  // Streamed: memory holds one line, however large the file.
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) throw InputError(InputLocation{path}, std::string("cannot read file: ") + std::strerror(errno));
+  struct LineBuffer {
+    char* data = nullptr;
+    std::size_t capacity = 0;
+    ~LineBuffer() { std::free(data); }
+  } buffer;
   std::uint64_t line_no = 0;
   std::string line;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    line.assign(text, start, end - start);
-    start = end + 1;
+  while (true) {
+    errno = 0;
+    const ssize_t n = ::getline(&buffer.data, &buffer.capacity, file.get());
+    if (n < 0) {
+      if (std::ferror(file.get())) throw InputError(InputLocation{path, line_no + 1}, std::string("cannot read file: ") + std::strerror(errno));
+      break;
+    }
+    line.assign(buffer.data, static_cast<std::size_t>(n));
     ++line_no;
+    if (!line.empty() && line.back() == '\n') line.pop_back();
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (const auto bad = find_invalid_utf8(line); bad != kValidUtf8) {
       if (!lossy) {

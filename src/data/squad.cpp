@@ -128,52 +128,82 @@ SquadDataset read_squad(const std::string& path) {
   return parse_root(parse_json_file(parser, path), path);
 }
 
+namespace {
+
+void append_article(std::string& out, const SquadArticle& article, bool v2) {
+  out += "{\"title\": ";
+  append_json_string(out, article.title);
+  out += ", \"paragraphs\": [";
+  for (std::size_t j = 0; j < article.paragraphs.size(); ++j) {
+    const auto& paragraph = article.paragraphs[j];
+    if (j) out += ", ";
+    out += "{\"context\": ";
+    append_json_string(out, paragraph.context);
+    out += ", \"qas\": [";
+    for (std::size_t k = 0; k < paragraph.qas.size(); ++k) {
+      const auto& q = paragraph.qas[k];
+      if (k) out += ", ";
+      out += "{\"answers\": ";
+      append_answers(out, q.answers);
+      out += ", \"question\": ";
+      append_json_string(out, q.question);
+      out += ", \"id\": ";
+      append_json_string(out, q.id);
+      if (v2) {
+        out += q.is_impossible ? ", \"is_impossible\": true" : ", \"is_impossible\": false";
+        if (!q.plausible_answers.empty()) {
+          out += ", \"plausible_answers\": ";
+          append_answers(out, q.plausible_answers);
+        }
+      }
+      out += '}';
+    }
+    out += "]}";
+  }
+  out += "]}";
+}
+
+void append_version(std::string& out, const std::string& version) {
+  out += ']';
+  if (!version.empty()) {
+    out += ", \"version\": ";
+    append_json_string(out, version);
+  }
+  out += '}';
+}
+
+}  // namespace
+
 std::string squad_to_json(const SquadDataset& data) {
   const bool v2 = data.is_v2();
   std::string out;
   out.reserve(1 << 20);
   out += "{\"data\": [";
   for (std::size_t i = 0; i < data.articles.size(); ++i) {
-    const auto& article = data.articles[i];
     if (i) out += ", ";
-    out += "{\"title\": ";
-    append_json_string(out, article.title);
-    out += ", \"paragraphs\": [";
-    for (std::size_t j = 0; j < article.paragraphs.size(); ++j) {
-      const auto& paragraph = article.paragraphs[j];
-      if (j) out += ", ";
-      out += "{\"context\": ";
-      append_json_string(out, paragraph.context);
-      out += ", \"qas\": [";
-      for (std::size_t k = 0; k < paragraph.qas.size(); ++k) {
-        const auto& q = paragraph.qas[k];
-        if (k) out += ", ";
-        out += "{\"answers\": ";
-        append_answers(out, q.answers);
-        out += ", \"question\": ";
-        append_json_string(out, q.question);
-        out += ", \"id\": ";
-        append_json_string(out, q.id);
-        if (v2) {
-          out += q.is_impossible ? ", \"is_impossible\": true" : ", \"is_impossible\": false";
-          if (!q.plausible_answers.empty()) {
-            out += ", \"plausible_answers\": ";
-            append_answers(out, q.plausible_answers);
-          }
-        }
-        out += '}';
-      }
-      out += "]}";
-    }
-    out += "]}";
+    append_article(out, data.articles[i], v2);
   }
-  out += ']';
-  if (!data.version.empty()) {
-    out += ", \"version\": ";
-    append_json_string(out, data.version);
-  }
-  out += '}';
+  append_version(out, data.version);
   return out;
+}
+
+SquadWriter::SquadWriter(const std::string& path, std::string version)
+    : file_(path), version_(std::move(version)), v2_(SquadDataset{version_, {}}.is_v2()) {
+  file_.write("{\"data\": [");
+}
+
+void SquadWriter::add(const SquadArticle& article) {
+  std::string text = articles_ ? ", " : "";
+  append_article(text, article, v2_);
+  file_.write(text);
+  ++articles_;
+}
+
+void SquadWriter::commit() {
+  std::string text;
+  append_version(text, version_);
+  file_.write(text);
+  file_.commit();
 }
 
 void write_squad(const SquadDataset& data, const std::string& path) { write_file_atomic(path, squad_to_json(data)); }

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/atomic_file.h"
+
 namespace frugal {
 
 struct SquadAnswer {
@@ -49,6 +51,22 @@ SquadDataset parse_squad(std::string_view json, const std::string& name);
 // official files. is_impossible/plausible_answers are written only for v2 data.
 std::string squad_to_json(const SquadDataset& data);
 void write_squad(const SquadDataset& data, const std::string& path);
+
+// The same text as write_squad, written one article at a time (memory holds one article);
+// the file appears on commit() only.
+class SquadWriter {
+ public:
+  SquadWriter(const std::string& path, std::string version);
+  void add(const SquadArticle& article);
+  void commit();
+  std::size_t articles() const { return articles_; }
+
+ private:
+  AtomicFile file_;
+  std::string version_;
+  bool v2_;
+  std::size_t articles_ = 0;
+};
 
 struct SquadProblem {
   std::string location;  // data[i].paragraphs[j].qas[k].answers[m]

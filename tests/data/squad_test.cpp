@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "test_support.h"
@@ -47,6 +49,23 @@ TEST(Squad, WriteThenReadIsIdentity) {
   EXPECT_EQ(q.id, r.id);
   EXPECT_EQ(q.question, r.question);
   EXPECT_EQ(copy.articles[3].paragraphs[2].context, original.articles[3].paragraphs[2].context);
+}
+
+TEST(Squad, StreamedWriterWritesTheSameTextAndNothingBeforeCommit) {
+  const auto original = read_squad(test::mirror_dir() + "/squad/dev-v2.0.json");
+  const auto dir = test::scratch_dir("squad");
+  {
+    SquadWriter abandoned(dir + "/abandoned.json", original.version);
+    abandoned.add(original.articles[0]);
+  }  // no commit: no file
+  EXPECT_FALSE(std::ifstream(dir + "/abandoned.json").good());
+  SquadWriter writer(dir + "/streamed.json", original.version);
+  for (const auto& article : original.articles) writer.add(article);
+  writer.commit();
+  EXPECT_EQ(read_file(dir + "/streamed.json"), squad_to_json(original));
+  SquadWriter empty(dir + "/empty.json", "1.1");
+  empty.commit();
+  EXPECT_EQ(read_file(dir + "/empty.json"), squad_to_json(SquadDataset{"1.1", {}}));
 }
 
 TEST(Squad, EscapesAndNonAsciiSurviveARoundTrip) {

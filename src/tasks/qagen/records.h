@@ -16,12 +16,19 @@ struct Paragraph {
 };
 
 // Paragraphs from SQuAD JSON (ids "a<article>-p<paragraph>") or plain text (one paragraph per
-// line, id "l<line>"); empty paragraphs are skipped and counted.
+// line, id "l<line>"), streamed in file order: memory holds one paragraph (SQuAD JSON goes
+// through a SAX parser, so questions are never stored; an article whose title follows its
+// paragraphs is held until the title). Empty paragraphs are skipped; returns
+// how many.
+std::size_t for_each_paragraph(const std::string& path, const std::function<void(Paragraph&)>& fn);
 std::vector<Paragraph> read_paragraphs(const std::string& path, std::size_t* skipped = nullptr);
 
-// Every line of a JSONL file as a JSON object; InputError naming FILE:LINE otherwise.
+// Every line of a JSONL file as a JSON object, streamed; InputError naming FILE:LINE otherwise.
+// Blank lines are ignored.
 void for_each_record(const std::string& path, const std::function<void(nlohmann::json&, std::uint64_t)>& fn);
 std::vector<nlohmann::json> read_records(const std::string& path);
+// Non-blank lines, without parsing them (sizes progress bars of streamed stages).
+std::size_t count_records(const std::string& path);
 
 // Fields a stage needs, with an InputError naming the file, line and field when absent.
 std::string record_string(const nlohmann::json& r, const char* key, const std::string& path, std::uint64_t line);

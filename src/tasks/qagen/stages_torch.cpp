@@ -46,20 +46,31 @@ std::string tokenizer_in(const std::string& dir) {
   throw InputError(InputLocation{dir}, "no tokenizer files in the model directory");
 }
 
-// The resumable chunk loop shared by the stages. work(units) returns the output lines of
-// those input units; returns the stage's stats (inputs, outputs, seconds, resumed_from).
-nlohmann::json run_chunks(const std::string& stage, const std::string& out, std::size_t total_units, const StageRun& run,
-                          const std::function<std::string(const std::vector<std::size_t>&, std::size_t& outputs)>& work) {
+// A stage's input, streamed: count() sizes the progress bar (a cheap pass), each(fn) feeds
+// every input unit in file order. Units are numbered 0, 1, ... in that order.
+template <class Unit>
+struct UnitStream {
+  std::function<std::size_t()> count;
+  std::function<void(const std::function<void(Unit&)>&)> each;
+};
+
+// The resumable chunk loop shared by the stages: reads the input as a stream, gathers this
+// shard's units into chunks of run.chunk, and commits work(units, indices)'s output lines chunk
+// by chunk. Memory holds one chunk. Returns the stage's stats (inputs, outputs, seconds,
+// resumed_from).
+template <class Unit>
+nlohmann::json run_chunks(
+    const std::string& stage, const std::string& out, const UnitStream<Unit>& input, const StageRun& run,
+    const std::function<std::string(std::vector<Unit>&, const std::vector<std::size_t>&, std::size_t& outputs)>& work) {
   const auto stats_path = out + ".stats.json";
   if (fs::exists(out) && fs::exists(stats_path)) {
     auto done = nlohmann::json::parse(read_file(stats_path));
     done["skipped_finished_stage"] = true;
     return done;
   }
-  std::vector<std::size_t> units;
-  for (std::size_t u = 0; u < total_units; ++u) {
-    if (run.shard.owns(u)) units.push_back(u);
-  }
+  const std::size_t total_units = input.count();
+  std::size_t owned_units = 0;
+  for (std::size_t u = 0; u < total_units; ++u) owned_units += run.shard.owns(u) ? 1 : 0;
   const auto partial = out + ".partial", marker = out + ".partial.done";
   std::size_t done_units = 0, outputs = 0;
   std::uint64_t done_bytes = 0;
@@ -77,14 +88,13 @@ nlohmann::json run_chunks(const std::string& stage, const std::string& out, std:
   po.label = stage;
   po.unit = "units";
   po.enabled = run.progress;
-  Progress progress(units.size(), po);
+  Progress progress(owned_units, po);
   progress.skip(done_units);
   const auto start = std::chrono::steady_clock::now();
-  while (done_units < units.size()) {
-    const auto n = std::min(run.chunk, units.size() - done_units);
-    const std::vector<std::size_t> chunk(units.begin() + static_cast<std::ptrdiff_t>(done_units),
-                                         units.begin() + static_cast<std::ptrdiff_t>(done_units + n));
-    const auto text = work(chunk, outputs);
+  std::vector<Unit> chunk;
+  std::vector<std::size_t> indices;
+  const auto commit_chunk = [&] {
+    const auto text = work(chunk, indices, outputs);
     {
       std::ofstream f(partial, std::ios::app | std::ios::binary);
       f << text;
@@ -101,21 +111,52 @@ nlohmann::json run_chunks(const std::string& stage, const std::string& out, std:
       ::fsync(fileno(fp));
       std::fclose(fp);
     }
-    done_units += n;
+    done_units += chunk.size();
     done_bytes += text.size();
     write_file_atomic(marker, nlohmann::json{{"units", done_units}, {"bytes", done_bytes}, {"outputs", outputs}}.dump());
-    progress.advance(n);
+    progress.advance(chunk.size());
+    chunk.clear();
+    indices.clear();
+  };
+  std::size_t unit = 0, owned = 0;
+  input.each([&](Unit& item) {
+    const auto u = unit++;
+    if (!run.shard.owns(u)) return;
+    if (owned++ < done_units) return;  // committed before a restart
+    chunk.push_back(std::move(item));
+    indices.push_back(u);
+    if (chunk.size() == run.chunk) commit_chunk();
+  });
+  if (!chunk.empty()) commit_chunk();
+  if (unit != total_units) {
+    throw std::runtime_error(fmt::format("{} changed while the {} stage read it ({} units, then {})", out, stage, total_units, unit));
   }
   progress.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   fs::rename(partial, out);
   fs::remove(marker);
-  nlohmann::json stats = {{"stage", stage},   {"inputs", units.size()},   {"outputs", outputs},
+  nlohmann::json stats = {{"stage", stage},   {"inputs", owned_units},   {"outputs", outputs},
                           {"seconds", seconds}, {"resumed_from", resumed_from},
-                          {"inputs_per_s", seconds > 0 ? static_cast<double>(units.size() - resumed_from) / seconds : 0.0},
+                          {"inputs_per_s", seconds > 0 ? static_cast<double>(owned_units - resumed_from) / seconds : 0.0},
                           {"shard", fmt::format("{}/{}", run.shard.index, run.shard.count)}};
   write_file_atomic(stats_path, stats.dump(2) + "\n");
   return stats;
+}
+
+// A JSONL record with its line number (for errors).
+struct Record {
+  nlohmann::json value;
+  std::uint64_t line = 0;
+};
+
+UnitStream<Record> record_stream(const std::string& path) {
+  return {[path] { return count_records(path); },
+          [path](const std::function<void(Record&)>& fn) {
+            for_each_record(path, [&](nlohmann::json& j, std::uint64_t line) {
+              Record r{std::move(j), line};
+              fn(r);
+            });
+          }};
 }
 
 std::string jsonl(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; }
@@ -129,19 +170,25 @@ nlohmann::json run_answer_stage(const std::string& model_dir, const std::string&
   model.module()->eval();
   Tokenizer tokenizer = load_tokenizer(tokenizer_in(model_dir));
   std::size_t empty = 0;
-  const auto paragraphs = read_paragraphs(paragraphs_path, &empty);
+  const UnitStream<Paragraph> input{[&] {
+                                      std::size_t n = 0;
+                                      empty = for_each_paragraph(paragraphs_path, [&](Paragraph&) { ++n; });
+                                      return n;
+                                    },
+                                    [&](const std::function<void(Paragraph&)>& fn) { for_each_paragraph(paragraphs_path, fn); }};
   AnswerFeatureOptions fo{max_length, stride, static_cast<std::size_t>(model.max_span_length())};
-  auto stats = run_chunks("answers", out, paragraphs.size(), run, [&](const std::vector<std::size_t>& units, std::size_t& outputs) {
+  auto stats = run_chunks<Paragraph>("answers", out, input, run,
+                                     [&](std::vector<Paragraph>& paragraphs, const std::vector<std::size_t>& units, std::size_t& outputs) {
     std::vector<AnswerContext> contexts;
-    for (const auto u : units) contexts.push_back({paragraphs[u].id, paragraphs[u].context, {}});
+    for (const auto& p : paragraphs) contexts.push_back({p.id, p.context, {}});
     const auto features = make_answer_features(tokenizer, contexts, fo, nullptr, run.threads);
     // Seeds by paragraph, not by chunk: the same paragraph gets the same answers in any shard.
     AnswerSamplingOptions s = sampling;
     s.context_keys.assign(units.begin(), units.end());
     const auto answers = sample_answers(model, contexts, features, s);
     std::string text;
-    for (std::size_t i = 0; i < units.size(); ++i) {
-      const auto& p = paragraphs[units[i]];
+    for (std::size_t i = 0; i < paragraphs.size(); ++i) {
+      const auto& p = paragraphs[i];
       for (const auto& a : answers[i]) {
         text += jsonl({{"paragraph_id", p.id}, {"title", p.title}, {"context", p.context}, {"answer", a.text},
                        {"answer_start", a.start_char}, {"answer_probability", a.probability}, {"answer_model", model_dir}});
@@ -151,7 +198,7 @@ nlohmann::json run_answer_stage(const std::string& model_dir, const std::string&
     return text;
   });
   stats["empty_paragraphs_skipped"] = empty;
-  stats["paragraphs"] = paragraphs.size();
+  stats["paragraphs"] = stats["inputs"];
   return stats;
 }
 
@@ -161,13 +208,11 @@ nlohmann::json run_question_stage(const std::string& model_dir, const std::strin
   model.module()->eval();
   Tokenizer tokenizer = load_tokenizer(tokenizer_in(model_dir));
   const auto special = QuestionTokens::of(tokenizer);
-  const auto records = read_records(answers_path);
   std::size_t unusable = 0;
-  auto stats = run_chunks("questions", out, records.size(), run, [&](const std::vector<std::size_t>& units, std::size_t& outputs) {
+  auto stats = run_chunks<Record>("questions", out, record_stream(answers_path), run,
+                                  [&](std::vector<Record>& records, const std::vector<std::size_t>& units, std::size_t& outputs) {
     std::vector<QuestionFeature> prompts;
-    for (const auto u : units) {
-      const auto& r = records[u];
-      const auto line = static_cast<std::uint64_t>(u + 1);
+    for (const auto& [r, line] : records) {
       prompts.push_back(question_prompt(tokenizer, special,
                                         {record_string(r, "context", answers_path, line), record_string(r, "answer", answers_path, line),
                                          record_int(r, "answer_start", answers_path, line)},
@@ -179,11 +224,11 @@ nlohmann::json run_question_stage(const std::string& model_dir, const std::strin
     for (const auto& p : prompts) unusable += p.ids.empty() ? 1 : 0;  // answer not at its offset
     const auto generated = generate_questions(model, tokenizer, special, prompts, s);
     std::string text;
-    for (std::size_t i = 0; i < units.size(); ++i) {
+    for (std::size_t i = 0; i < records.size(); ++i) {
       for (std::size_t j = 0; j < generated[i].size(); ++j) {
         const auto& q = generated[i][j];
         if (q.text.empty()) continue;
-        auto r = records[units[i]];
+        auto r = records[i].value;
         r["question"] = q.text;
         r["question_log_probability"] = q.log_probability;
         r["question_finished"] = q.finished;
@@ -205,16 +250,14 @@ nlohmann::json run_filter_stage(const std::string& model_dir, const std::string&
   auto model = Model::load(model_dir);
   model.module()->eval();
   Tokenizer tokenizer = load_tokenizer(tokenizer_in(model_dir));
-  const auto records = read_records(questions_path);
-  std::size_t kept = 0;
-  auto stats = run_chunks("filter", out, records.size(), run, [&](const std::vector<std::size_t>& units, std::size_t& outputs) {
+  auto stats = run_chunks<Record>("filter", out, record_stream(questions_path), run,
+                                  [&](std::vector<Record>& records, const std::vector<std::size_t>& units, std::size_t& outputs) {
     std::vector<QaQuestion> questions;
-    for (const auto u : units) {
-      const auto line = static_cast<std::uint64_t>(u + 1);
+    for (std::size_t i = 0; i < records.size(); ++i) {
       QaQuestion q;
-      q.id = std::to_string(u);
-      q.context = record_string(records[u], "context", questions_path, line);
-      q.question = record_string(records[u], "question", questions_path, line);
+      q.id = std::to_string(units[i]);
+      q.context = record_string(records[i].value, "context", questions_path, records[i].line);
+      q.question = record_string(records[i].value, "question", questions_path, records[i].line);
       questions.push_back(std::move(q));
     }
     const auto features = make_qa_features(tokenizer, questions, {options.max_length, options.stride, 64}, nullptr, run.threads);
@@ -223,9 +266,9 @@ nlohmann::json run_filter_stage(const std::string& model_dir, const std::string&
     po.decode.max_answer_length = options.max_answer_length;
     const auto answers = predict_answers(model, questions, features, po);
     std::string text;
-    for (std::size_t i = 0; i < units.size(); ++i) {
-      auto r = records[units[i]];
-      const auto generated = r["answer"].get<std::string>();
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      auto& r = records[i].value;
+      const auto generated = record_string(r, "answer", questions_path, records[i].line);
       const double f1 = squad_f1(generated, answers[i].text, SquadMetricVersion::V1_1);
       const bool exact = squad_exact(generated, answers[i].text);
       const bool keep = options.mode == "exact" ? exact : f1 >= options.f1_threshold;
@@ -235,7 +278,6 @@ nlohmann::json run_filter_stage(const std::string& model_dir, const std::string&
       r["f1"] = f1;
       r["kept"] = keep;
       r["filter_model"] = model_dir;
-      kept += keep ? 1 : 0;
       text += jsonl(r);
       ++outputs;
     }
@@ -253,29 +295,40 @@ nlohmann::json run_filter_stage(const std::string& model_dir, const std::string&
 }
 
 nlohmann::json write_synthetic_squad(const std::string& filtered, const std::string& out, bool all) {
-  SquadDataset data;
-  data.version = "1.1";
-  std::map<std::string, std::size_t> article_of;                    // title -> article
-  std::map<std::pair<std::size_t, std::string>, std::size_t> paragraph_of;  // (article, context) -> paragraph
-  std::size_t questions = 0;
+  // Streamed: records arrive grouped by paragraph (the stages keep input order), so an article
+  // is written when the title changes. Untitled input (text lines) becomes articles of at most
+  // kParagraphsPerArticle paragraphs, so memory stays bounded.
+  constexpr std::size_t kParagraphsPerArticle = 256;
+  SquadWriter writer(out, "1.1");
+  SquadArticle article;
+  std::size_t questions = 0, paragraphs = 0;
+  const auto flush = [&] {
+    if (!article.paragraphs.empty()) writer.add(article);
+    article.paragraphs.clear();
+  };
   for_each_record(filtered, [&](nlohmann::json& r, std::uint64_t line) {
     if (!all && !r.value("kept", false)) return;
-    const auto title = r.value("title", std::string());
-    const auto context = record_string(r, "context", filtered, line);
-    auto [it, fresh] = article_of.emplace(title.empty() ? "synthetic" : title, data.articles.size());
-    if (fresh) data.articles.push_back({it->first, {}});
-    auto& article = data.articles[it->second];
-    auto [pit, pfresh] = paragraph_of.emplace(std::make_pair(it->second, context), article.paragraphs.size());
-    if (pfresh) article.paragraphs.push_back({context, {}});
+    auto title = r.value("title", std::string());
+    if (title.empty()) title = "synthetic";
+    auto context = record_string(r, "context", filtered, line);
+    if (title != article.title || article.paragraphs.size() >= kParagraphsPerArticle) {
+      flush();
+      article.title = title;
+    }
+    if (article.paragraphs.empty() || article.paragraphs.back().context != context) {
+      article.paragraphs.push_back({std::move(context), {}});
+      ++paragraphs;
+    }
     SquadQuestion q;
     q.id = fmt::format("syn-{}-{}", record_string(r, "paragraph_id", filtered, line), line);
     q.question = record_string(r, "question", filtered, line);
     q.answers.push_back({record_string(r, "answer", filtered, line), record_int(r, "answer_start", filtered, line)});
-    article.paragraphs[pit->second].qas.push_back(std::move(q));
+    article.paragraphs.back().qas.push_back(std::move(q));
     ++questions;
   });
-  write_squad(data, out);
-  return {{"questions", questions}, {"paragraphs", paragraph_of.size()}, {"articles", data.articles.size()}};
+  flush();
+  writer.commit();
+  return {{"questions", questions}, {"paragraphs", paragraphs}, {"articles", writer.articles()}};
 }
 
 }  // namespace frugal
