@@ -11,6 +11,8 @@
 
 #include "apps/cli/commands.h"
 #include "apps/cli/model_files.h"
+#include "apps/cli/model_to_train.h"
+#include "apps/cli/train_args.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "nn/device_torch.h"
@@ -27,13 +29,12 @@ namespace {
 
 struct PretrainArgs {
   std::vector<std::string> corpus, eval;
-  std::string tokenizer, model_config, init, out, device = "cpu", schedule = "linear", autocast = "none";
-  std::size_t max_length = 128, batch_size = 32, grad_accum = 1, window = 16384, keep = 2, eval_batches = 0;
-  std::uint64_t steps = 0, epochs = 0, warmup_steps = 0, eval_every = 0, save_every = 0, log_every = 10, seed = 0,
-                stop_after = 0;
-  double lr = 5e-4, warmup = 0.06, weight_decay = 0.01, clip = 1.0, mask_prob = 0.15;
-  int patience = 0;
-  bool per_word = false, no_resume = false, seed_given = false;
+  std::string tokenizer, model_config, init;
+  std::size_t max_length = 128, batch_size = 32, window = 16384, eval_batches = 0;
+  std::uint64_t steps = 0, epochs = 0;
+  double mask_prob = 0.15;
+  bool per_word = false;
+  TrainArgs train;
 };
 
 struct EvalArgs {
@@ -59,34 +60,22 @@ PretrainSourceOptions source_options(PretrainObjective objective, const Tokenize
 
 int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const GlobalOptions& global) {
   const bool mlm = objective == PretrainObjective::kMaskedLM;
-  if (!args.seed_given) throw InputError("--seed is required: every random choice takes a seed");
+  require_seed(args.train);
   if (args.steps == 0) throw InputError("--steps (optimizer steps; the schedule needs the total) must be positive");
-  if (args.model_config.empty() == args.init.empty()) throw InputError("give exactly one of --model-config and --init");
-  LrSchedule::check_decay(args.schedule);
-  const auto device = parse_device(args.device);
+  LrSchedule::check_decay(args.train.schedule);
+  const auto device = parse_device(args.train.device);
   const auto env = DistributedEnv::from_environment();
   std::unique_ptr<DataParallel> parallel;
   if (env.enabled()) parallel = std::make_unique<DataParallel>(env, device);
 
   const Tokenizer tokenizer = load_tokenizer(args.tokenizer);
   const auto arch = mlm ? Architecture::kBertForMaskedLM : Architecture::kGpt2LMHeadModel;
-  std::unique_ptr<Model> model;
-  if (!args.init.empty()) {
-    LoadReport report;
-    model = std::make_unique<Model>(Model::load_as(args.init, arch, device, &report));
-    for (const auto& name : report.missing) spdlog::warn("--init {}: {} not in the checkpoint, freshly initialised", args.init, name);
-  } else {
-    auto config = nlohmann::json::parse(read_file(args.model_config), nullptr, false);
-    if (config.is_discarded() || !config.is_object()) throw InputError(InputLocation{args.model_config}, "not a JSON object");
-    if (!config.contains("vocab_size")) config["vocab_size"] = tokenizer.vocab_size();
-    if (!mlm) {
-      for (const char* key : {"bos_token_id", "eos_token_id"}) {
-        if (!config.contains(key)) config[key] = tokenizer.token_to_id("<|endoftext|>") >= 0 ? tokenizer.token_to_id("<|endoftext|>") : 0;
-      }
-    }
-    model = std::make_unique<Model>(arch, config.dump(), args.model_config, args.seed);
-    model->to(device, torch::kFloat32);
+  ModelStart start{args.init, args.model_config, args.train.seed};
+  if (!mlm) {
+    const auto eot = tokenizer.token_to_id("<|endoftext|>");
+    start.new_model_defaults = {{"bos_token_id", eot >= 0 ? eot : 0}, {"eos_token_id", eot >= 0 ? eot : 0}};
   }
+  auto model = model_to_train(start, arch, tokenizer, device);
   if (model->vocab_size() < static_cast<std::int64_t>(tokenizer.vocab_size())) {
     throw InputError(fmt::format("the model's vocabulary ({}) is smaller than the tokenizer's ({})", model->vocab_size(),
                                  tokenizer.vocab_size()));
@@ -97,41 +86,23 @@ int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const Gl
   spdlog::info("{}: {} parameters", architecture_name(arch), model->parameter_count());
   model->module()->train();
 
-  auto options = source_options(objective, tokenizer, args.max_length, args.batch_size, args.seed, args.mask_prob, args.per_word,
+  auto options = source_options(objective, tokenizer, args.max_length, args.batch_size, args.train.seed, args.mask_prob, args.per_word,
                                 model->pad_token_id());
   options.data.window_examples = args.window;
   PretrainBatchSource source(args.corpus, tokenizer, options, device);
   std::unique_ptr<HeldOutSet> held_out;
   if (!args.eval.empty()) held_out = std::make_unique<HeldOutSet>(args.eval, tokenizer, options, device, args.eval_batches);
 
-  TrainerOptions t;
-  t.out_dir = args.out;
-  t.lr.peak = args.lr;
-  t.lr.total_steps = args.steps;
-  t.lr.warmup_steps = args.warmup_steps > 0 ? args.warmup_steps : static_cast<std::uint64_t>(args.warmup * static_cast<double>(args.steps));
-  t.lr.decay = args.schedule;
-  t.weight_decay = args.weight_decay;
+  TrainerOptions t = trainer_options(args.train, args.steps, held_out != nullptr, global);
   t.max_epochs = args.epochs;
-  t.grad_accum = args.grad_accum;
-  t.clip_norm = args.clip;
-  t.autocast = args.autocast;
-  t.log_every = args.log_every;
-  t.eval_every = held_out ? (args.eval_every > 0 ? args.eval_every : args.steps) : 0;
-  t.save_every = args.save_every;
-  t.keep_last = args.keep;
-  t.patience = args.patience;
-  t.resume = !args.no_resume;
-  t.progress = !global.no_progress;
-  t.stop_after = args.stop_after;
-  t.seed = args.seed;
   const LossFn loss = mlm ? LossFn(masked_lm_loss) : LossFn(causal_lm_loss);
   const EvalFn evaluate = [&](Model& m) { return held_out ? held_out->evaluate(m) : nlohmann::json{{"loss", 0.0}}; };
   const auto result = train(*model, source, loss, evaluate, t, parallel.get());
   if (source.replaced_lines() > 0) spdlog::warn("{} corpus lines had invalid UTF-8 (replaced by U+FFFD)", source.replaced_lines());
   if (result.interrupted) return 128 + SIGTERM;
   if (env.rank == 0) {
-    copy_tokenizer(args.tokenizer, args.out + "/model");
-    nlohmann::json summary = {{"steps", result.steps}, {"early_stopped", result.early_stopped}, {"model", args.out + "/model"}};
+    copy_tokenizer(args.tokenizer, args.train.out + "/model");
+    nlohmann::json summary = {{"steps", result.steps}, {"early_stopped", result.early_stopped}, {"model", args.train.out + "/model"}};
     model->module()->eval();
     if (held_out) summary["eval"] = held_out->evaluate(*model);
     std::cout << summary.dump() << "\n";
@@ -163,35 +134,21 @@ void add_pretrain(CLI::App* parent, CommandTable& table, const GlobalOptions& gl
   cmd->add_option("--tokenizer", a->tokenizer, "vocab.txt, tokenizer.json or GPT-2/RoBERTa directory")->required();
   cmd->add_option("--model-config", a->model_config, "HF config.json fields of a new model (vocab_size defaults to the tokenizer's)");
   cmd->add_option("--init", a->init, "Continue from this model directory (domain adaptation)");
-  cmd->add_option("--out", a->out, "Output directory: checkpoints/, metrics.jsonl, model/ (and best/)")->required();
   cmd->add_option("--steps", a->steps, "Optimizer steps")->required();
   cmd->add_option("--epochs", a->epochs, "Stop after this many passes over the corpus (0: no limit)");
   cmd->add_option("--max-length", a->max_length, "Tokens per example")->capture_default_str();
   cmd->add_option("--batch-size", a->batch_size, "Examples per micro-batch (per rank)")->capture_default_str();
-  cmd->add_option("--grad-accum", a->grad_accum, "Micro-batches per optimizer step")->capture_default_str();
-  cmd->add_option("--lr", a->lr, "Peak learning rate")->capture_default_str();
-  cmd->add_option("--warmup", a->warmup, "Warm-up as a fraction of --steps")->capture_default_str();
-  cmd->add_option("--warmup-steps", a->warmup_steps, "Warm-up steps (overrides --warmup)");
-  cmd->add_option("--schedule", a->schedule, "linear, cosine or constant decay after warm-up")->capture_default_str();
-  cmd->add_option("--weight-decay", a->weight_decay, "AdamW decay (not on biases / LayerNorm)")->capture_default_str();
-  cmd->add_option("--clip", a->clip, "Gradient-norm clipping (0: off)")->capture_default_str();
-  cmd->add_option("--autocast", a->autocast, "none, bf16 (CPU or CUDA) or fp16 (CUDA, loss scaling)")->capture_default_str();
   cmd->add_option("--eval", a->eval, "Held-out text files: perplexity every --eval-every steps and at the end")->check(CLI::ExistingFile);
-  cmd->add_option("--eval-every", a->eval_every, "Steps between evaluations (default: only at the end)");
   cmd->add_option("--eval-batches", a->eval_batches, "Use at most this many held-out batches (0: all)");
-  cmd->add_option("--patience", a->patience, "Stop after this many evaluations without improvement (0: never)");
-  cmd->add_option("--save-every", a->save_every, "Steps between checkpoints (always one at the end and on SIGTERM)");
-  cmd->add_option("--keep", a->keep, "Checkpoints kept")->capture_default_str();
-  cmd->add_option("--log-every", a->log_every, "Steps between metrics lines")->capture_default_str();
   cmd->add_option("--window", a->window, "Examples per bucketing/shuffling window (memory bound)")->capture_default_str();
   if (mlm) {
     cmd->add_option("--mask-prob", a->mask_prob, "Masking probability")->capture_default_str();
     cmd->add_flag("--per-word", a->per_word, "One 80/10/10 draw per word (default: per piece, as BERT)");
   }
-  cmd->add_option("--seed", a->seed, "Seed of initialisation, order, masking, dropout")->each([a](const std::string&) { a->seed_given = true; });
-  cmd->add_option("--device", a->device, "cpu, cuda, cuda:N")->capture_default_str();
-  cmd->add_flag("--no-resume", a->no_resume, "Start afresh even if OUT/checkpoints has a checkpoint");
-  cmd->add_option("--stop-after", a->stop_after, "Checkpoint and stop after this step, as on SIGTERM (tests)")->group("");
+  a->train.lr = 5e-4;
+  a->train.warmup = 0.06;
+  a->train.log_every = 10;
+  add_train_options(cmd, a->train, "Output directory: checkpoints/, metrics.jsonl, model/ (and best/)", true);
   if (mlm) {
     set_example(cmd, "  frugal pretrain mlm --corpus corpus.txt --tokenizer vocab.txt --model-config small.json \\\n"
                      "      --steps 2000 --batch-size 32 --max-length 128 --eval held-out.txt --seed 1 --out runs/bert-small");

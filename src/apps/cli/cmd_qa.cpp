@@ -9,6 +9,8 @@
 
 #include "apps/cli/commands.h"
 #include "apps/cli/model_files.h"
+#include "apps/cli/model_to_train.h"
+#include "apps/cli/train_args.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/parallel.h"
@@ -28,13 +30,11 @@ struct WindowArgs {
 
 struct QaTrainArgs {
   std::vector<std::string> train;
-  std::string dev, init, model_config, tokenizer, out, device = "cpu", autocast = "none";
-  std::size_t batch_size = 32, grad_accum = 1, keep = 2;
-  std::uint64_t epochs = 2, eval_every = 0, save_every = 0, log_every = 20, seed = 0, stop_after = 0;
-  double lr = 5e-5, warmup = 0.1, weight_decay = 0.01, clip = 1.0;
-  int patience = 0;
-  bool seed_given = false, no_resume = false;
+  std::string dev, init, model_config, tokenizer;
+  std::size_t batch_size = 32;
+  std::uint64_t epochs = 2;
   WindowArgs window;
+  TrainArgs common;
 };
 
 struct QaPredictArgs {
@@ -80,9 +80,9 @@ nlohmann::json squad_scores(const SquadDataset& data, const std::vector<QaQuesti
 }
 
 int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
-  if (!args.seed_given) throw InputError("--seed is required: every random choice takes a seed");
+  require_seed(args.common);
   if (args.init.empty() == args.model_config.empty()) throw InputError("give exactly one of --init (e.g. an MLM model) and --model-config");
-  const auto device = parse_device(args.device);
+  const auto device = parse_device(args.common.device);
   const auto tokenizer_path = args.init.empty() ? args.tokenizer : tokenizer_for_model(args.init, args.tokenizer);
   if (tokenizer_path.empty()) throw InputError("--tokenizer is needed with --model-config");
   Tokenizer tokenizer = load_tokenizer(tokenizer_path);
@@ -94,19 +94,7 @@ int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
                stats.questions, stats.unanswerable, stats.features, stats.answers_outside_window);
   if (features.empty()) throw InputError("no training questions");
 
-  std::unique_ptr<Model> model;
-  if (!args.init.empty()) {
-    LoadReport report;
-    model = std::make_unique<Model>(Model::load_as(args.init, Architecture::kBertForQuestionAnswering, device, &report));
-    spdlog::info("--init {}: {} new parameters ({}), {} unused", args.init, report.missing.size(),
-                 report.missing.empty() ? "" : report.missing.front(), report.unexpected.size());
-  } else {
-    auto config = nlohmann::json::parse(read_file(args.model_config), nullptr, false);
-    if (config.is_discarded() || !config.is_object()) throw InputError(InputLocation{args.model_config}, "not a JSON object");
-    if (!config.contains("vocab_size")) config["vocab_size"] = tokenizer.vocab_size();
-    model = std::make_unique<Model>(Architecture::kBertForQuestionAnswering, config.dump(), args.model_config, args.seed);
-    model->to(device, torch::kFloat32);
-  }
+  auto model = model_to_train({args.init, args.model_config, args.common.seed}, Architecture::kBertForQuestionAnswering, tokenizer, device);
   model->module()->train();
 
   std::optional<SquadDataset> dev;
@@ -122,26 +110,9 @@ int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
   QaPredictOptions predict;
   predict.decode = {args.window.n_best, args.window.max_answer_length, dev_v2, args.window.null_threshold};
 
-  auto source_ptr = qa_batch_source(features, args.batch_size, args.seed, model->pad_token_id(), device);
+  auto source_ptr = qa_batch_source(features, args.batch_size, args.common.seed, model->pad_token_id(), device);
   auto& source = *source_ptr;
-  TrainerOptions t;
-  t.out_dir = args.out;
-  t.lr.peak = args.lr;
-  t.lr.total_steps = std::max<std::uint64_t>(1, args.epochs * source.batches_per_epoch() / args.grad_accum);
-  t.lr.warmup_steps = static_cast<std::uint64_t>(args.warmup * static_cast<double>(t.lr.total_steps));
-  t.weight_decay = args.weight_decay;
-  t.grad_accum = args.grad_accum;
-  t.clip_norm = args.clip;
-  t.autocast = args.autocast;
-  t.log_every = args.log_every;
-  t.eval_every = dev ? (args.eval_every > 0 ? args.eval_every : t.lr.total_steps) : 0;
-  t.save_every = args.save_every;
-  t.keep_last = args.keep;
-  t.patience = args.patience;
-  t.resume = !args.no_resume;
-  t.progress = !global.no_progress;
-  t.stop_after = args.stop_after;
-  t.seed = args.seed;
+  const auto t = trainer_options(args.common, args.epochs * source.batches_per_epoch() / args.common.grad_accum, dev.has_value(), global);
   const EvalFn evaluate = [&](Model& m) -> nlohmann::json {
     if (!dev) return {{"loss", 0.0}};
     auto scores = squad_scores(*dev, dev_questions, predict_answers(m, dev_questions, dev_features, predict), dev_v2);
@@ -150,10 +121,10 @@ int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
   };
   const auto result = train(*model, source, qa_loss, evaluate, t, nullptr);
   if (result.interrupted) return 128 + SIGTERM;
-  copy_tokenizer(tokenizer_path, args.out + "/model");
-  if (dev) copy_tokenizer(tokenizer_path, args.out + "/best");
+  copy_tokenizer(tokenizer_path, args.common.out + "/model");
+  if (dev) copy_tokenizer(tokenizer_path, args.common.out + "/best");
   nlohmann::json summary = {{"steps", result.steps}, {"train_questions", stats.questions}, {"train_windows", stats.features},
-                            {"model", args.out + "/model"}};
+                            {"model", args.common.out + "/model"}};
   if (dev) {
     model->module()->eval();
     summary["dev"] = evaluate(*model);
@@ -203,24 +174,10 @@ void register_qa_command(CLI::App& app, CommandTable& table, const GlobalOptions
   train_cmd->add_option("--init", a->init, "Start from this model directory (e.g. `frugal pretrain mlm` output)");
   train_cmd->add_option("--model-config", a->model_config, "Or a new model with these BertConfig fields");
   train_cmd->add_option("--tokenizer", a->tokenizer, "Tokenizer (default: the one in the --init directory)");
-  train_cmd->add_option("--out", a->out, "Output directory: model/, best/ (with --dev), checkpoints/, metrics.jsonl")->required();
   train_cmd->add_option("--epochs", a->epochs, "Passes over the training windows")->capture_default_str();
   train_cmd->add_option("--batch-size", a->batch_size, "Windows per micro-batch")->capture_default_str();
-  train_cmd->add_option("--grad-accum", a->grad_accum, "Micro-batches per step")->capture_default_str();
-  train_cmd->add_option("--lr", a->lr, "Peak learning rate")->capture_default_str();
-  train_cmd->add_option("--warmup", a->warmup, "Warm-up fraction")->capture_default_str();
-  train_cmd->add_option("--weight-decay", a->weight_decay, "AdamW decay")->capture_default_str();
-  train_cmd->add_option("--clip", a->clip, "Gradient-norm clipping (0: off)")->capture_default_str();
-  train_cmd->add_option("--autocast", a->autocast, "none, bf16 (CPU/CUDA), fp16 (CUDA)")->capture_default_str();
-  train_cmd->add_option("--eval-every", a->eval_every, "Steps between dev evaluations (default: at the end)");
-  train_cmd->add_option("--patience", a->patience, "Stop after this many evaluations without a better F1");
-  train_cmd->add_option("--save-every", a->save_every, "Steps between checkpoints");
-  train_cmd->add_option("--keep", a->keep, "Checkpoints kept")->capture_default_str();
-  train_cmd->add_option("--log-every", a->log_every, "Steps between metrics lines")->capture_default_str();
-  train_cmd->add_option("--seed", a->seed, "Seed of order, dropout and new weights")->each([a](const std::string&) { a->seed_given = true; });
-  train_cmd->add_option("--device", a->device, "cpu, cuda, cuda:N")->capture_default_str();
-  train_cmd->add_flag("--no-resume", a->no_resume, "Ignore checkpoints in --out");
-  train_cmd->add_option("--stop-after", a->stop_after, "Checkpoint and stop after this step (tests)")->group("");
+  a->common.lr = 5e-5;
+  add_train_options(train_cmd, a->common, "Output directory: model/, best/ (with --dev), checkpoints/, metrics.jsonl", true);
   add_window_options(train_cmd, a->window);
   set_example(train_cmd, "  frugal qa train --train squad-v1.1-dev --init runs/bert-small/model --epochs 2 --seed 1 --out runs/qa");
   table.add(train_cmd, [a, &global] { return run_qa_train(*a, global); });

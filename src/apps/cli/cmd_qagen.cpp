@@ -10,6 +10,8 @@
 
 #include "apps/cli/commands.h"
 #include "apps/cli/model_files.h"
+#include "apps/cli/model_to_train.h"
+#include "apps/cli/train_args.h"
 #include "apps/cli/qagen_stages.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -25,11 +27,10 @@ namespace {
 
 struct CommonTrain {
   std::vector<std::string> train;
-  std::string dev, init, model_config, tokenizer, out, device = "cpu";
+  std::string dev, init, model_config, tokenizer;
   std::size_t batch_size = 32, max_length = 256, stride = 64;
-  std::uint64_t epochs = 2, seed = 0, log_every = 20, save_every = 0;
-  double lr = 1e-4, warmup = 0.1;
-  bool seed_given = false;
+  std::uint64_t epochs = 2;
+  TrainArgs common;
 };
 
 void add_common(CLI::App* cmd, CommonTrain& a, const char* init_help) {
@@ -38,56 +39,9 @@ void add_common(CLI::App* cmd, CommonTrain& a, const char* init_help) {
   cmd->add_option("--init", a.init, init_help);
   cmd->add_option("--model-config", a.model_config, "Or a new model with these config.json fields");
   cmd->add_option("--tokenizer", a.tokenizer, "Tokenizer (default: the --init directory's)");
-  cmd->add_option("--out", a.out, "Output directory (model/, checkpoints/, metrics.jsonl)")->required();
   cmd->add_option("--epochs", a.epochs, "Passes over the training examples")->capture_default_str();
-  cmd->add_option("--batch-size", a.batch_size, "Examples per step")->capture_default_str();
-  cmd->add_option("--lr", a.lr, "Peak learning rate")->capture_default_str();
-  cmd->add_option("--warmup", a.warmup, "Warm-up fraction")->capture_default_str();
-  cmd->add_option("--log-every", a.log_every, "Steps between metrics lines")->capture_default_str();
-  cmd->add_option("--save-every", a.save_every, "Steps between checkpoints");
-  cmd->add_option("--seed", a.seed, "Seed of everything random")->each([&a](const std::string&) { a.seed_given = true; });
-  cmd->add_option("--device", a.device, "cpu, cuda, cuda:N")->capture_default_str();
-}
-
-std::unique_ptr<Model> init_model(const CommonTrain& a, Architecture arch, const Tokenizer& tokenizer, torch::Device device,
-                                  nlohmann::json extra) {
-  if (a.init.empty() == a.model_config.empty()) throw InputError("give exactly one of --init and --model-config");
-  if (!a.init.empty()) {
-    LoadReport report;
-    // Fields the task needs that the checkpoint lacks (e.g. GPT-2's token-type table).
-    nlohmann::json overrides = nlohmann::json::object();
-    const auto init_config = nlohmann::json::parse(read_file(a.init + "/config.json"), nullptr, false);
-    for (auto& [k, v] : extra.items()) {
-      if (init_config.is_object() && (!init_config.contains(k) || (k == "type_vocab_size" && init_config[k].get<std::int64_t>() < v.get<std::int64_t>()))) {
-        overrides[k] = v;
-      }
-    }
-    auto m = std::make_unique<Model>(Model::load_as(a.init, arch, device, &report, overrides.dump()));
-    spdlog::info("--init {}: {} new parameters, {} unused", a.init, report.missing.size(), report.unexpected.size());
-    return m;
-  }
-  auto config = nlohmann::json::parse(read_file(a.model_config), nullptr, false);
-  if (config.is_discarded() || !config.is_object()) throw InputError(InputLocation{a.model_config}, "not a JSON object");
-  if (!config.contains("vocab_size")) config["vocab_size"] = tokenizer.vocab_size();
-  for (auto& [k, v] : extra.items()) {
-    if (!config.contains(k)) config[k] = v;
-  }
-  auto m = std::make_unique<Model>(arch, config.dump(), a.model_config, a.seed);
-  m->to(device, torch::kFloat32);
-  return m;
-}
-
-TrainerOptions trainer_options(const CommonTrain& a, std::size_t batches_per_epoch, const GlobalOptions& global) {
-  TrainerOptions t;
-  t.out_dir = a.out;
-  t.lr.peak = a.lr;
-  t.lr.total_steps = std::max<std::uint64_t>(1, a.epochs * batches_per_epoch);
-  t.lr.warmup_steps = static_cast<std::uint64_t>(a.warmup * static_cast<double>(t.lr.total_steps));
-  t.log_every = a.log_every;
-  t.save_every = a.save_every;
-  t.progress = !global.no_progress;
-  t.seed = a.seed;
-  return t;
+  cmd->add_option("--batch-size", a.batch_size, "Examples per micro-batch")->capture_default_str();
+  add_train_options(cmd, a.common, "Output directory (model/, checkpoints/, metrics.jsonl)", false);
 }
 
 std::vector<AnswerContext> contexts_of(const std::vector<std::string>& files, const GlobalOptions& global) {
@@ -99,8 +53,8 @@ std::vector<AnswerContext> contexts_of(const std::vector<std::string>& files, co
 }
 
 int run_train_answers(const CommonTrain& a, std::int64_t max_span, const GlobalOptions& global) {
-  if (!a.seed_given) throw InputError("--seed is required");
-  const auto device = parse_device(a.device);
+  require_seed(a.common);
+  const auto device = parse_device(a.common.device);
   const auto tokenizer_path = a.init.empty() ? a.tokenizer : tokenizer_for_model(a.init, a.tokenizer);
   Tokenizer tokenizer = load_tokenizer(tokenizer_path);
   const auto contexts = contexts_of(a.train, global);
@@ -114,14 +68,15 @@ int run_train_answers(const CommonTrain& a, std::int64_t max_span, const GlobalO
   spdlog::info("answers: {} contexts, {} answers ({} longer than {} tokens), {} windows, {} with an answer", stats.contexts,
                stats.answers, stats.answers_too_long, max_span, stats.windows, usable.size());
   if (usable.empty()) throw InputError("no training windows with an answer");
-  auto model = init_model(a, Architecture::kBertForAnswerSpans, tokenizer, device, {{"max_span_length", max_span}});
+  auto model = model_to_train({a.init, a.model_config, a.common.seed, {{"max_span_length", max_span}}}, Architecture::kBertForAnswerSpans,
+                              tokenizer, device);
   model->module()->train();
-  auto source = answer_batch_source(features, usable, a.batch_size, model->max_span_length(), a.seed, model->pad_token_id(), device);
-  auto t = trainer_options(a, source->batches_per_epoch(), global);
+  auto source = answer_batch_source(features, usable, a.batch_size, model->max_span_length(), a.common.seed, model->pad_token_id(), device);
+  const auto t = trainer_options(a.common, a.epochs * source->batches_per_epoch() / a.common.grad_accum, false, global);
   const auto result = train(*model, *source, answer_span_loss, [](Model&) { return nlohmann::json{{"loss", 0.0}}; }, t);
   if (result.interrupted) return 128 + SIGTERM;
-  copy_tokenizer(tokenizer_path, a.out + "/model");
-  nlohmann::json summary = {{"steps", result.steps}, {"model", a.out + "/model"}, {"train_windows", usable.size()}};
+  copy_tokenizer(tokenizer_path, a.common.out + "/model");
+  nlohmann::json summary = {{"steps", result.steps}, {"model", a.common.out + "/model"}, {"train_windows", usable.size()}};
   if (!a.dev.empty()) {
     model->module()->eval();
     const auto dev = contexts_of({a.dev}, global);
@@ -139,8 +94,8 @@ int run_train_answers(const CommonTrain& a, std::int64_t max_span, const GlobalO
 }
 
 int run_train_questions(const CommonTrain& a, const QuestionFeatureOptions& qo, const GlobalOptions& global) {
-  if (!a.seed_given) throw InputError("--seed is required");
-  const auto device = parse_device(a.device);
+  require_seed(a.common);
+  const auto device = parse_device(a.common.device);
   const auto tokenizer_path = a.init.empty() ? a.tokenizer : tokenizer_for_model(a.init, a.tokenizer);
   Tokenizer tokenizer = load_tokenizer(tokenizer_path);
   const auto special = QuestionTokens::of(tokenizer);
@@ -160,16 +115,17 @@ int run_train_questions(const CommonTrain& a, const QuestionFeatureOptions& qo, 
   }
   spdlog::info("questions: {} training sequences ({} skipped: answer not found in its context)", features.size(), skipped);
   if (features.empty()) throw InputError("no training questions");
-  auto model = init_model(a, Architecture::kGpt2LMHeadModel, tokenizer, device,
-                          {{"type_vocab_size", 3}, {"eos_token_id", special.eos}, {"bos_token_id", special.eos}});
+  auto model = model_to_train({a.init, a.model_config, a.common.seed,
+                               {{"type_vocab_size", 3}, {"eos_token_id", special.eos}, {"bos_token_id", special.eos}}},
+                              Architecture::kGpt2LMHeadModel, tokenizer, device);
   if (model->gpt2_config.type_vocab_size < 3) throw InputError("the question generator needs type_vocab_size >= 3 (text, answer, question)");
   model->module()->train();
-  auto source = question_batch_source(features, a.batch_size, a.seed, special.eos, device);
-  auto t = trainer_options(a, source->batches_per_epoch(), global);
+  auto source = question_batch_source(features, a.batch_size, a.common.seed, special.eos, device);
+  const auto t = trainer_options(a.common, a.epochs * source->batches_per_epoch() / a.common.grad_accum, false, global);
   const auto result = train(*model, *source, question_lm_loss, [](Model&) { return nlohmann::json{{"loss", 0.0}}; }, t);
   if (result.interrupted) return 128 + SIGTERM;
-  copy_tokenizer(tokenizer_path, a.out + "/model");
-  std::cout << nlohmann::json{{"steps", result.steps}, {"model", a.out + "/model"}, {"train_sequences", features.size()}}.dump() << "\n";
+  copy_tokenizer(tokenizer_path, a.common.out + "/model");
+  std::cout << nlohmann::json{{"steps", result.steps}, {"model", a.common.out + "/model"}, {"train_sequences", features.size()}}.dump() << "\n";
   return 0;
 }
 

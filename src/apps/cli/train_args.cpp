@@ -1,0 +1,62 @@
+#include "apps/cli/train_args.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+
+namespace frugal::cli {
+
+void add_train_options(CLI::App* cmd, TrainArgs& a, const std::string& out_help, bool with_eval) {
+  cmd->add_option("--out", a.out, out_help)->required();
+  cmd->add_option("--grad-accum", a.grad_accum, "Micro-batches per optimizer step")->capture_default_str();
+  cmd->add_option("--lr", a.lr, "Peak learning rate")->capture_default_str();
+  cmd->add_option("--warmup", a.warmup, "Warm-up as a fraction of the optimizer steps")->capture_default_str();
+  cmd->add_option("--warmup-steps", a.warmup_steps, "Warm-up steps (overrides --warmup)");
+  cmd->add_option("--schedule", a.schedule, "linear, cosine or constant decay after warm-up")->capture_default_str();
+  cmd->add_option("--weight-decay", a.weight_decay, "AdamW decay (not on biases / LayerNorm)")->capture_default_str();
+  cmd->add_option("--clip", a.clip, "Gradient-norm clipping (0: off)")->capture_default_str();
+  cmd->add_option("--autocast", a.autocast, "none, bf16 (CPU or CUDA) or fp16 (CUDA, loss scaling)")->capture_default_str();
+  if (with_eval) {
+    cmd->add_option("--eval-every", a.eval_every, "Steps between evaluations (default: only at the end)");
+    cmd->add_option("--patience", a.patience, "Stop after this many evaluations without improvement (0: never)");
+  }
+  cmd->add_option("--save-every", a.save_every, "Steps between checkpoints (always one at the end and on SIGTERM)");
+  cmd->add_option("--keep", a.keep, "Checkpoints kept")->capture_default_str();
+  cmd->add_option("--log-every", a.log_every, "Steps between metrics lines")->capture_default_str();
+  cmd->add_option("--seed", a.seed, "Seed of initialisation, order, masking, dropout (required)")
+      ->each([&a](const std::string&) { a.seed_given = true; });
+  cmd->add_option("--device", a.device, "cpu, cuda, cuda:N")->capture_default_str();
+  cmd->add_flag("--no-resume", a.no_resume, "Start afresh even if OUT/checkpoints has a checkpoint");
+  cmd->add_option("--stop-after", a.stop_after, "Checkpoint and stop after this step, as on SIGTERM (tests)")->group("");
+}
+
+void require_seed(const TrainArgs& a) {
+  if (!a.seed_given) throw InputError("--seed is required: every random choice takes a seed");
+}
+
+TrainerOptions trainer_options(const TrainArgs& a, std::uint64_t total_steps, bool evaluates, const GlobalOptions& global) {
+  LrSchedule::check_decay(a.schedule);
+  TrainerOptions t;
+  t.out_dir = a.out;
+  t.lr.peak = a.lr;
+  t.lr.total_steps = std::max<std::uint64_t>(1, total_steps);
+  t.lr.warmup_steps =
+      a.warmup_steps > 0 ? a.warmup_steps : static_cast<std::uint64_t>(a.warmup * static_cast<double>(t.lr.total_steps));
+  t.lr.decay = a.schedule;
+  t.weight_decay = a.weight_decay;
+  t.grad_accum = a.grad_accum;
+  t.clip_norm = a.clip;
+  t.autocast = a.autocast;
+  t.log_every = a.log_every;
+  t.eval_every = evaluates ? (a.eval_every > 0 ? a.eval_every : t.lr.total_steps) : 0;
+  t.save_every = a.save_every;
+  t.keep_last = a.keep;
+  t.patience = a.patience;
+  t.resume = !a.no_resume;
+  t.progress = !global.no_progress;
+  t.stop_after = a.stop_after;
+  t.seed = a.seed;
+  return t;
+}
+
+}  // namespace frugal::cli

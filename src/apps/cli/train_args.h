@@ -1,0 +1,34 @@
+#pragma once
+// The options every training command shares (optimizer, schedule, checkpoints, seed, device):
+// registered in one place and turned into TrainerOptions in one place, so `pretrain`, `qa
+// train` and `qagen train-*` accept the same spelling with the same meaning.
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+#include "apps/cli/commands.h"
+#include "train/trainer_torch.h"
+
+namespace frugal::cli {
+
+struct TrainArgs {
+  std::string out, device = "cpu", autocast = "none", schedule = "linear";
+  std::size_t grad_accum = 1, keep = 2;
+  std::uint64_t warmup_steps = 0, eval_every = 0, save_every = 0, log_every = 20, seed = 0, stop_after = 0;
+  double lr = 1e-4, warmup = 0.1, weight_decay = 0.01, clip = 1.0;
+  int patience = 0;
+  bool no_resume = false, seed_given = false;
+};
+
+// Registers the options; the defaults shown are a's current values (set them first).
+// with_eval adds --eval-every and --patience (commands that evaluate during training).
+void add_train_options(CLI::App* cmd, TrainArgs& a, const std::string& out_help, bool with_eval);
+
+// InputError unless --seed was given (every random choice takes a seed).
+void require_seed(const TrainArgs& a);
+
+// total_steps: optimizer steps of the run; evaluates: whether an evaluation function exists
+// (then it runs every --eval-every steps, by default once at the end).
+TrainerOptions trainer_options(const TrainArgs& a, std::uint64_t total_steps, bool evaluates, const GlobalOptions& global);
+
+}  // namespace frugal::cli
