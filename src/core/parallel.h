@@ -3,6 +3,7 @@
 // its own thread. Callers write results by index, so outputs never depend on the thread count.
 #include <algorithm>
 #include <cstddef>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -26,6 +27,29 @@ void parallel_slices(std::size_t n, int threads, Fn&& fn) {
     pool.emplace_back([&, k] { fn(n * k / t, n * (k + 1) / t); });
   }
   for (auto& th : pool) th.join();
+}
+
+// Maps item i to zero or more outputs, fn(i, outputs, local_stats), on up to `threads` slices
+// and returns all outputs concatenated in item order. Each slice counts into its own Stats,
+// added to `stats` with merge(stats, local) (counts: the order does not matter).
+template <class Out, class Stats, class Fn, class Merge>
+std::vector<Out> parallel_flat_map(std::size_t n, int threads, Stats& stats, Fn&& fn, Merge&& merge) {
+  std::vector<std::vector<Out>> per_item(n);
+  std::mutex mutex;
+  parallel_slices(n, threads, [&](std::size_t first, std::size_t last) {
+    Stats local{};
+    for (std::size_t i = first; i < last; ++i) fn(i, per_item[i], local);
+    std::lock_guard<std::mutex> lock(mutex);
+    merge(stats, local);
+  });
+  std::size_t total = 0;
+  for (const auto& v : per_item) total += v.size();
+  std::vector<Out> out;
+  out.reserve(total);
+  for (auto& v : per_item) {
+    for (auto& x : v) out.push_back(std::move(x));
+  }
+  return out;
 }
 
 }  // namespace frugal

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <mutex>
 
 #include "core/parallel.h"
 #include "core/utf8.h"
@@ -75,44 +74,37 @@ std::vector<QaFeature> make_qa_features(Tokenizer& tokenizer, const std::vector<
   truncation.strategy = TruncationStrategy::OnlySecond;
   const auto previous = tokenizer.truncation();
   tokenizer.set_truncation(truncation);
-  std::vector<std::vector<QaFeature>> per_question(questions.size());
   QaFeatureStats stats;
-  std::mutex stats_mutex;
-  parallel_slices(questions.size(), threads, [&](std::size_t first, std::size_t last) {
-    QaFeatureStats local;
-    for (std::size_t i = first; i < last; ++i) {
-      const auto& q = questions[i];
-      const auto question = cut_question(tokenizer, q.question, options.max_question_tokens);
-      auto windows = split_windows(tokenizer.encode_pair(question, q.context, true));
-      for (auto& w : windows) {
-        QaFeature f;
-        f.question = i;
-        f.ids = w.ids;
-        f.type_ids = w.type_ids;
-        f.context_begin.assign(w.ids.size(), -1);
-        f.context_end.assign(w.ids.size(), -1);
-        for (std::size_t t = 0; t < w.ids.size(); ++t) {
-          if (w.sequence_ids[t] == 1) {
-            f.context_begin[t] = static_cast<std::int32_t>(w.offsets[t].first);
-            f.context_end[t] = static_cast<std::int32_t>(w.offsets[t].second);
+  auto features = parallel_flat_map<QaFeature>(
+      questions.size(), threads, stats,
+      [&](std::size_t i, std::vector<QaFeature>& out, QaFeatureStats& local) {
+        const auto& q = questions[i];
+        const auto question = cut_question(tokenizer, q.question, options.max_question_tokens);
+        for (auto& w : split_windows(tokenizer.encode_pair(question, q.context, true))) {
+          QaFeature f;
+          f.question = i;
+          f.ids = w.ids;
+          f.type_ids = w.type_ids;
+          f.context_begin.assign(w.ids.size(), -1);
+          f.context_end.assign(w.ids.size(), -1);
+          for (std::size_t t = 0; t < w.ids.size(); ++t) {
+            if (w.sequence_ids[t] == 1) {
+              f.context_begin[t] = static_cast<std::int32_t>(w.offsets[t].first);
+              f.context_end[t] = static_cast<std::int32_t>(w.offsets[t].second);
+            }
           }
+          label(f, q, local);
+          out.push_back(std::move(f));
         }
-        label(f, q, local);
-        per_question[i].push_back(std::move(f));
-      }
-      ++local.questions;
-      local.unanswerable += q.is_impossible ? 1 : 0;
-    }
-    std::lock_guard<std::mutex> lock(stats_mutex);
-    stats.questions += local.questions;
-    stats.unanswerable += local.unanswerable;
-    stats.answers_outside_window += local.answers_outside_window;
-  });
+        ++local.questions;
+        local.unanswerable += q.is_impossible ? 1 : 0;
+      },
+      [](QaFeatureStats& total, const QaFeatureStats& local) {
+        total.questions += local.questions;
+        total.unanswerable += local.unanswerable;
+        total.answers_outside_window += local.answers_outside_window;
+      });
   tokenizer.set_truncation(previous);
-  std::vector<QaFeature> features;
-  for (auto& v : per_question) {
-    for (auto& f : v) features.push_back(std::move(f));
-  }
   stats.features = features.size();
   if (stats_out) *stats_out = stats;
   return features;

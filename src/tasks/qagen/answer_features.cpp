@@ -1,6 +1,5 @@
 #include "tasks/qagen/answer_features.h"
 
-#include <mutex>
 #include <set>
 
 #include "core/parallel.h"
@@ -36,67 +35,61 @@ std::vector<AnswerFeature> make_answer_features(Tokenizer& tokenizer, const std:
   truncation.stride = options.stride;
   const auto previous = tokenizer.truncation();
   tokenizer.set_truncation(truncation);
-  std::vector<std::vector<AnswerFeature>> per_context(contexts.size());
   AnswerFeatureStats stats;
-  std::mutex mutex;
-  parallel_slices(contexts.size(), threads, [&](std::size_t first, std::size_t last) {
-    AnswerFeatureStats local;
-    for (std::size_t i = first; i < last; ++i) {
-      const auto& c = contexts[i];
-      auto windows = split_windows(tokenizer.encode(c.context, true));
-      std::vector<std::pair<std::int64_t, std::int64_t>> spans;  // answers in code points
-      for (const auto& a : c.answers) {
-        spans.push_back({a.answer_start, a.answer_start + static_cast<std::int64_t>(CodePointIndex(a.text).size())});
-      }
-      local.answers += spans.size();
-      std::vector<bool> too_long(spans.size(), false);
-      for (auto& w : windows) {
-        AnswerFeature f;
-        f.context = i;
-        f.ids = w.ids;
-        f.context_begin.assign(w.ids.size(), -1);
-        f.context_end.assign(w.ids.size(), -1);
-        for (std::size_t t = 0; t < w.ids.size(); ++t) {
-          if (w.sequence_ids[t] == 0) {
-            f.context_begin[t] = static_cast<std::int32_t>(w.offsets[t].first);
-            f.context_end[t] = static_cast<std::int32_t>(w.offsets[t].second);
-          }
+  auto features = parallel_flat_map<AnswerFeature>(
+      contexts.size(), threads, stats,
+      [&](std::size_t i, std::vector<AnswerFeature>& out, AnswerFeatureStats& local) {
+        const auto& c = contexts[i];
+        auto windows = split_windows(tokenizer.encode(c.context, true));
+        std::vector<std::pair<std::int64_t, std::int64_t>> spans;  // answers in code points
+        for (const auto& a : c.answers) {
+          spans.push_back({a.answer_start, a.answer_start + static_cast<std::int64_t>(CodePointIndex(a.text).size())});
         }
-        for (std::size_t s = 0; s < spans.size(); ++s) {
-          std::int32_t first_tok = -1, last_tok = -1;
-          std::int64_t lo = -1, hi = -1;
-          for (std::size_t t = 0; t < f.ids.size(); ++t) {
-            if (f.context_begin[t] < 0) continue;
-            if (lo < 0) lo = f.context_begin[t];
-            hi = f.context_end[t];
-            if (first_tok < 0 && f.context_end[t] > spans[s].first) first_tok = static_cast<std::int32_t>(t);
-            if (f.context_begin[t] < spans[s].second) last_tok = static_cast<std::int32_t>(t);
+        local.answers += spans.size();
+        std::vector<bool> too_long(spans.size(), false);
+        for (auto& w : windows) {
+          AnswerFeature f;
+          f.context = i;
+          f.ids = w.ids;
+          f.context_begin.assign(w.ids.size(), -1);
+          f.context_end.assign(w.ids.size(), -1);
+          for (std::size_t t = 0; t < w.ids.size(); ++t) {
+            if (w.sequence_ids[t] == 0) {
+              f.context_begin[t] = static_cast<std::int32_t>(w.offsets[t].first);
+              f.context_end[t] = static_cast<std::int32_t>(w.offsets[t].second);
+            }
           }
-          if (first_tok < 0 || last_tok < first_tok || spans[s].first < lo || spans[s].second > hi) continue;
-          if (static_cast<std::size_t>(last_tok - first_tok) >= options.max_span_length) {
-            too_long[s] = true;
-            continue;
+          for (std::size_t s = 0; s < spans.size(); ++s) {
+            std::int32_t first_tok = -1, last_tok = -1;
+            std::int64_t lo = -1, hi = -1;
+            for (std::size_t t = 0; t < f.ids.size(); ++t) {
+              if (f.context_begin[t] < 0) continue;
+              if (lo < 0) lo = f.context_begin[t];
+              hi = f.context_end[t];
+              if (first_tok < 0 && f.context_end[t] > spans[s].first) first_tok = static_cast<std::int32_t>(t);
+              if (f.context_begin[t] < spans[s].second) last_tok = static_cast<std::int32_t>(t);
+            }
+            if (first_tok < 0 || last_tok < first_tok || spans[s].first < lo || spans[s].second > hi) continue;
+            if (static_cast<std::size_t>(last_tok - first_tok) >= options.max_span_length) {
+              too_long[s] = true;
+              continue;
+            }
+            f.gold.push_back({first_tok, last_tok});
           }
-          f.gold.push_back({first_tok, last_tok});
+          out.push_back(std::move(f));
         }
-        per_context[i].push_back(std::move(f));
-      }
-      for (const bool t : too_long) local.answers_too_long += t ? 1 : 0;
-      ++local.contexts;
-    }
-    std::lock_guard<std::mutex> lock(mutex);
-    stats.contexts += local.contexts;
-    stats.answers += local.answers;
-    stats.answers_too_long += local.answers_too_long;
-  });
+        for (const bool t : too_long) local.answers_too_long += t ? 1 : 0;
+        ++local.contexts;
+      },
+      [](AnswerFeatureStats& total, const AnswerFeatureStats& local) {
+        total.contexts += local.contexts;
+        total.answers += local.answers;
+        total.answers_too_long += local.answers_too_long;
+      });
   tokenizer.set_truncation(previous);
-  std::vector<AnswerFeature> out;
-  for (auto& v : per_context) {
-    for (auto& f : v) out.push_back(std::move(f));
-  }
-  stats.windows = out.size();
+  stats.windows = features.size();
   if (stats_out) *stats_out = stats;
-  return out;
+  return features;
 }
 
 }  // namespace frugal
