@@ -81,13 +81,5 @@ results+="\"seconds\": {\"gpt2\": ${seconds[gpt2]}, \"answers\": ${seconds[answe
 echo "$results" | python3 -m json.tool > results.json
 cat results.json
 # 20 random generated pairs with their verdicts (seeded).
-python3 - <<'PY' > samples.md
-import json, random
-rows = [json.loads(l) for l in open("gen/filtered.jsonl")]
-random.Random(20).shuffle(rows)
-print("| verdict | question | generated answer | QA model's answer |\n|---|---|---|---|")
-for r in rows[:20]:
-    cell = lambda s: s.replace("|", "\\|").replace("\n", " ")
-    print(f"| {'kept' if r['kept'] else 'dropped'} | {cell(r['question'])} | {cell(r['answer'])} | {cell(r['qa_answer'])} |")
-PY
+python3 "$root/experiments/synthetic-qa/samples.py" gen/filtered.jsonl 20 20 > samples.md
 cat samples.md

@@ -181,6 +181,8 @@ void register_qagen_stage_commands(CLI::App& qagen, CommandTable& table, const G
   questions->add_option("--max-new-tokens", qs->max_new_tokens, "Longest question")->capture_default_str();
   questions->add_option("--batch-size", qs->batch_size, "Sequences generated together")->capture_default_str();
   questions->add_option("--seed", qs->seed, "Sampling seed")->capture_default_str();
+  questions->add_flag("--no-cache", [qs](std::int64_t) { qs->use_cache = false; },
+                      "Recompute the whole prefix at every step instead of using the KV cache (benchmarks; same questions)");
   set_example(questions, "  frugal qagen questions --model runs/questions/model --input answers.jsonl --per-answer 2 --seed 1 --out questions.jsonl");
   table.add(questions, [qa, qs, &global] {
     std::cout << run_question_stage(qa->model, qa->input, qa->out, *qs, QuestionFeatureOptions{}, stage_run(*qa, global)).dump() << "\n";
