@@ -33,7 +33,7 @@ cat > pipeline.json <<JSON
  "questions": {"per_answer": 2, "top_p": 0.9, "max_new_tokens": 32, "seed": 1}, "filter": {"mode": "exact"}}
 JSON
 f qagen run --config pipeline.json > run.txt
-echo "## qagen run: $n paragraphs (threads: $threads)"
+echo "## qagen run: $n paragraphs (threads: $threads, 0 = all cores)"
 python3 - <<'PY'
 import json
 r = json.load(open("gen/report.json"))
@@ -58,14 +58,14 @@ for mode in cache no-cache; do
   questions=$(field "q-$mode.stats.json" "['outputs']")
   echo "| $mode | $(printf %.1f "$seconds") | $(python3 -c "print(f'{$questions/$seconds:.1f}')") |"
 done
-cmp -s q-cache.jsonl q-no-cache.jsonl \
-  && echo "(identical questions with and without the cache)" \
-  || python3 - <<'PY'
+python3 - <<'PY'
 import json
-a = [json.loads(l)["question"] for l in open("q-cache.jsonl")]
-b = [json.loads(l)["question"] for l in open("q-no-cache.jsonl")]
-same = sum(x == y for x, y in zip(a, b))
-print(f"({same} of {len(a)} questions identical with and without the cache: float rounding differs between the two paths)")
+a = [json.loads(l) for l in open("q-cache.jsonl")]
+b = [json.loads(l) for l in open("q-no-cache.jsonl")]
+same = sum(x["question"] == y["question"] for x, y in zip(a, b))
+diff = max(abs(x["question_log_probability"] - y["question_log_probability"]) for x, y in zip(a, b))
+print(f"({same} of {len(a)} questions identical with and without the cache; "
+      f"largest log-probability difference {diff:.2e})")
 PY
 echo
 echo "## QA predictions: frugal qa predict on part C"

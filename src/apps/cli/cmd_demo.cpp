@@ -20,7 +20,6 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "data/squad.h"
-#include "tasks/qa/overlap_baseline.h"
 #include "tasks/qa/squad_eval.h"
 #include "tasks/qagen/records.h"
 
@@ -122,7 +121,7 @@ int run_demo(const DemoArgs& args, const GlobalOptions& global) {
   split_parts(squad, s.articles, s.paragraphs_per_article, out + "/parts");
   const std::string seed = std::to_string(args.seed);
   const auto p = [&](const std::string& rel) { return out + "/" + rel; };
-  Steps steps(global, 13);
+  Steps steps(global, 14);
   steps.run("pretraining text: WordNet glosses and the SQuAD contexts",
             {"data", "corpus", "--source", "squad-v1.1-dev,wordnet", "--max-documents", std::to_string(s.corpus_docs), "--out", p("corpus.txt")});
   steps.run("WordPiece vocabulary (BERT)", {"tokenize", "train", "--type", "wordpiece", "--vocab-size", std::to_string(s.vocab),
@@ -201,13 +200,9 @@ int run_demo(const DemoArgs& args, const GlobalOptions& global) {
     steps.run("answer part C with the " + label + "-trained model",
               with({"qa", "predict", "--model", p("qa-" + label + "/model"), "--data", p("parts/C.json"), "--out", p("pred-" + label + ".json")}, window));
   }
-  // The lexical baseline on C (no training).
+  steps.run("the lexical baseline on part C (no training)",
+            {"qa", "baseline", "--data", p("parts/C.json"), "--out", p("pred-baseline.json")});
   const auto c = read_squad(p("parts/C.json"));
-  nlohmann::json baseline_predictions = nlohmann::json::object();
-  for (const auto& a : c.articles)
-    for (const auto& para : a.paragraphs)
-      for (const auto& q : para.qas) baseline_predictions[q.id] = overlap_baseline_answer(para.context, q.question).text;
-  write_file_atomic(p("pred-baseline.json"), baseline_predictions.dump() + "\n");
 
   const auto report = nlohmann::json::parse(read_file(p("generated/report.json")));
   const auto count = [](const std::string& path) { return read_squad(path).num_questions(); };

@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "nn/device_torch.h"
+#include "tasks/qa/overlap_baseline.h"
 #include "tasks/qa/qa_model_torch.h"
 #include "tasks/qa/squad_eval.h"
 #include "text/tokenizer_loader.h"
@@ -198,6 +199,24 @@ void register_qa_command(CLI::App& app, CommandTable& table, const GlobalOptions
   set_example(predict, "  frugal qa predict --model runs/qa/model --data squad-v2.0-dev --out preds.json --na-probs na.json\n"
                        "  frugal eval squad squad-v2.0-dev preds.json --na-prob na.json");
   table.add(predict, [p, &global] { return run_qa_predict(*p, global); });
+
+  auto* baseline = qa->add_subcommand("baseline", "The lexical question-overlap baseline (no model): predictions JSON");
+  auto b = std::make_shared<std::pair<std::string, std::string>>();
+  baseline->add_option("--data", b->first, "SQuAD JSON (or a registered name)")->required();
+  baseline->add_option("--out", b->second, "predictions.json: {id: answer}")->required();
+  set_example(baseline, "  frugal qa baseline --data dev.json --out baseline.json && frugal eval squad dev.json baseline.json");
+  table.add(baseline, [b, &global] {
+    const auto data = read_squad(resolve_data_argument(b->first, global));
+    nlohmann::json predictions = nlohmann::json::object();
+    for (const auto& article : data.articles) {
+      for (const auto& paragraph : article.paragraphs) {
+        for (const auto& q : paragraph.qas) predictions[q.id] = overlap_baseline_answer(paragraph.context, q.question).text;
+      }
+    }
+    write_file_atomic(b->second, predictions.dump() + "\n");
+    std::cerr << fmt::format("{}: {} questions\n", b->second, predictions.size());
+    return 0;
+  });
 }
 
 }  // namespace frugal::cli
