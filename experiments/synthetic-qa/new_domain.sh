@@ -26,8 +26,7 @@ for need in "$da/source-model/model/model.safetensors" "$da/adapted-model/model/
   [ -e "$need" ] || { echo "missing $need: run experiments/domain-adaptation/run.sh and experiments/synthetic-qa/run.sh first"; exit 2; }
 done
 mkdir -p "$work" && cd "$work"
-f() { "$frugal" --no-progress --mirror "$mirror" "$@"; }
-stamp() { date +%s; }
+source "$root/experiments/synthetic-qa/common.sh"
 declare -A seconds
 t0=$(stamp)
 split=$root/experiments/synthetic-qa/split.py
@@ -64,25 +63,10 @@ seconds[questions]=$(( $(stamp) - t )); t=$(stamp)
   --epochs "$epochs" --batch-size 16 --lr 3e-4 "${common[@]}" --out filter > filter.log
 seconds[filter]=$(( $(stamp) - t )); t=$(stamp)
 
-cat > pipeline.json <<JSON
-{"paragraphs": "amazon/G-contexts.json", "work_dir": "gen", "answer_model": "answers/model",
- "question_model": "questions/model", "filter_model": "filter/model", "max_length": 256, "stride": 64,
- "chunk": 64,
- "answers": {"per_context": 5, "top_p": 0.9, "seed": 1},
- "questions": {"per_answer": 2, "top_p": 0.9, "max_new_tokens": 32, "seed": 1},
- "filter": {"mode": "exact"}}
-JSON
+write_pipeline amazon/G-contexts.json
 f qagen run --config pipeline.json | tee generation.txt
 seconds[generation]=$(( $(stamp) - t ))
-python3 - <<'PY'
-import json
-wiki = json.load(open("wiki/W.json"))
-for name in ["synthetic"]:
-    syn = json.load(open(f"gen/{name}.json"))
-    json.dump({"version": "1.1", "data": wiki["data"] + syn["data"]},
-              open(f"gen/wiki-plus-{name}.json", "w"), ensure_ascii=False)
-PY
-count() { python3 -c "import json;d=json.load(open('$1'));print(sum(len(p['qas']) for a in d['data'] for p in a['paragraphs']))"; }
+merge_squad gen/wiki-plus-synthetic.json wiki/W.json gen/synthetic.json
 results="{"
 # label:init:train
 # (Wikipedia + unfiltered synthetic data would take 2.6x the training time of the others; 6a
@@ -95,7 +79,7 @@ for row in "wiki:$bert:wiki/W.json" "wiki+filtered:$bert:gen/wiki-plus-synthetic
     --batch-size 16 --lr 3e-4 "${common[@]}" --out "qa-$label" > "qa-$label.log"
   f qa predict --model "qa-$label/model" --data amazon/T.json --max-length 256 --stride 64 --out "pred-$label.json" 2> /dev/null
   score=$(f eval squad amazon/T.json "pred-$label.json")
-  results+="\"$label\": {\"init\": \"$init\", \"train\": \"$data\", \"train_questions\": $(count "$data"), \"T\": $score, \"seconds\": $(( $(stamp) - t ))},"
+  results+="\"$label\": {\"init\": \"$init\", \"train\": \"$data\", \"train_questions\": $(count_questions "$data"), \"T\": $score, \"seconds\": $(( $(stamp) - t ))},"
 done
 results+="\"seconds\": {\"answers\": ${seconds[answers]}, \"questions\": ${seconds[questions]}, \"filter\": ${seconds[filter]}, \"generation\": ${seconds[generation]}, \"total\": $(( $(stamp) - t0 ))}}"
 echo "$results" | python3 -m json.tool > results.json

@@ -19,8 +19,7 @@ tydi_articles=${TYDI_ARTICLES:-1000}
 epochs=${EPOCHS:-2}
 lm_steps=${LM_STEPS:-1500}
 mkdir -p "$work" && cd "$work"
-f() { "$frugal" --no-progress --mirror "$mirror" "$@"; }
-stamp() { date +%s; }
+source "$root/experiments/synthetic-qa/common.sh"
 declare -A seconds
 t0=$(stamp)
 [ -f "$da/source-model/model/model.safetensors" ] || { echo "run experiments/domain-adaptation/run.sh first"; exit 2; }
@@ -51,21 +50,10 @@ seconds[questions]=$(( $(stamp) - t )); t=$(stamp)
   --epochs "$epochs" --batch-size 16 --lr 3e-4 "${common[@]}" --out filter > filter.log
 seconds[filter]=$(( $(stamp) - t )); t=$(stamp)
 
-cat > pipeline.json <<JSON
-{"paragraphs": "parts/B.json", "work_dir": "gen", "answer_model": "answers/model", "question_model": "questions/model",
- "filter_model": "filter/model", "max_length": 256, "stride": 64, "chunk": 64,
- "answers": {"per_context": 5, "top_p": 0.9, "seed": 1},
- "questions": {"per_answer": 2, "top_p": 0.9, "max_new_tokens": 32, "seed": 1},
- "filter": {"mode": "exact"}}
-JSON
+write_pipeline parts/B.json
 f qagen run --config pipeline.json | tee generation.txt
 seconds[generation]=$(( $(stamp) - t ))
-python3 - <<'PY'
-import json
-a = json.load(open("gen/synthetic.json")); b = json.load(open("parts/B.json"))
-a["data"] += b["data"]
-json.dump(a, open("gen/synthetic-plus-human.json", "w"), ensure_ascii=False)
-PY
+merge_squad gen/synthetic-plus-human.json gen/synthetic.json parts/B.json
 results="{"
 for name in human:parts/B.json unfiltered:gen/synthetic-unfiltered.json filtered:gen/synthetic.json both:gen/synthetic-plus-human.json; do
   label=${name%%:*} data=${name#*:}
@@ -74,8 +62,7 @@ for name in human:parts/B.json unfiltered:gen/synthetic-unfiltered.json filtered
     --lr 3e-4 "${common[@]}" --out "qa-$label" > "qa-$label.log"
   f qa predict --model "qa-$label/model" --data parts/C.json --max-length 256 --stride 64 --out "pred-$label.json" 2> /dev/null
   score=$(f eval squad parts/C.json "pred-$label.json")
-  questions=$(python3 -c "import json;d=json.load(open('$data'));print(sum(len(p['qas']) for a in d['data'] for p in a['paragraphs']))")
-  results+="\"$label\": {\"train\": \"$data\", \"train_questions\": $questions, \"C\": $score, \"seconds\": $(( $(stamp) - t ))},"
+  results+="\"$label\": {\"train\": \"$data\", \"train_questions\": $(count_questions "$data"), \"C\": $score, \"seconds\": $(( $(stamp) - t ))},"
 done
 results+="\"seconds\": {\"gpt2\": ${seconds[gpt2]}, \"answers\": ${seconds[answers]}, \"questions\": ${seconds[questions]}, \"filter\": ${seconds[filter]}, \"generation\": ${seconds[generation]}, \"total\": $(( $(stamp) - t0 ))}}"
 echo "$results" | python3 -m json.tool > results.json
