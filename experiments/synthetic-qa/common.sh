@@ -25,3 +25,16 @@ PY
 count_questions() {
   python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(len(p['qas']) for a in d['data'] for p in a['paragraphs']))" "$1"
 }
+# qa_row LABEL INIT TRAIN TEST_NAME TEST: fine-tunes the BERT at INIT on TRAIN into qa-LABEL/
+# (unless done; $epochs epochs, the settings of both experiments), scores it on TEST with the
+# official metric and prints the row as a JSON member ("LABEL": {...},).
+qa_row() {
+  local label=$1 init=$2 data=$3 test_name=$4 test=$5 t
+  t=$(stamp)
+  [ -f "qa-$label/model/model.safetensors" ] || f qa train --train "$data" --init "$init" --epochs "$epochs" \
+    --batch-size 16 --lr 3e-4 --max-length 256 --stride 64 --seed 1 --out "qa-$label" > "qa-$label.log"
+  f qa predict --model "qa-$label/model" --data "$test" --max-length 256 --stride 64 --out "pred-$label.json" 2> /dev/null
+  local score
+  score=$(f eval squad "$test" "pred-$label.json")
+  echo "\"$label\": {\"init\": \"$init\", \"train\": \"$data\", \"train_questions\": $(count_questions "$data"), \"$test_name\": $score, \"seconds\": $(( $(stamp) - t ))},"
+}

@@ -74,12 +74,7 @@ results="{"
 for row in "wiki:$bert:wiki/W.json" "wiki+filtered:$bert:gen/wiki-plus-synthetic.json" "filtered-only:$bert:gen/synthetic.json" \
            "adapted-wiki:$adapted:wiki/W.json" "adapted-wiki+filtered:$adapted:gen/wiki-plus-synthetic.json"; do
   IFS=: read -r label init data <<< "$row"
-  t=$(stamp)
-  [ -f "qa-$label/model/model.safetensors" ] || f qa train --train "$data" --init "$init" --epochs "$epochs" \
-    --batch-size 16 --lr 3e-4 "${common[@]}" --out "qa-$label" > "qa-$label.log"
-  f qa predict --model "qa-$label/model" --data amazon/T.json --max-length 256 --stride 64 --out "pred-$label.json" 2> /dev/null
-  score=$(f eval squad amazon/T.json "pred-$label.json")
-  results+="\"$label\": {\"init\": \"$init\", \"train\": \"$data\", \"train_questions\": $(count_questions "$data"), \"T\": $score, \"seconds\": $(( $(stamp) - t ))},"
+  results+=$(qa_row "$label" "$init" "$data" T amazon/T.json)
 done
 results+="\"seconds\": {\"answers\": ${seconds[answers]}, \"questions\": ${seconds[questions]}, \"filter\": ${seconds[filter]}, \"generation\": ${seconds[generation]}, \"total\": $(( $(stamp) - t0 ))}}"
 echo "$results" | python3 -m json.tool > results.json

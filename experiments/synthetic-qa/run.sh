@@ -56,13 +56,7 @@ seconds[generation]=$(( $(stamp) - t ))
 merge_squad gen/synthetic-plus-human.json gen/synthetic.json parts/B.json
 results="{"
 for name in human:parts/B.json unfiltered:gen/synthetic-unfiltered.json filtered:gen/synthetic.json both:gen/synthetic-plus-human.json; do
-  label=${name%%:*} data=${name#*:}
-  t=$(stamp)
-  [ -f "qa-$label/model/model.safetensors" ] || f qa train --train "$data" --init "$bert" --epochs "$epochs" --batch-size 16 \
-    --lr 3e-4 "${common[@]}" --out "qa-$label" > "qa-$label.log"
-  f qa predict --model "qa-$label/model" --data parts/C.json --max-length 256 --stride 64 --out "pred-$label.json" 2> /dev/null
-  score=$(f eval squad parts/C.json "pred-$label.json")
-  results+="\"$label\": {\"train\": \"$data\", \"train_questions\": $(count_questions "$data"), \"C\": $score, \"seconds\": $(( $(stamp) - t ))},"
+  results+=$(qa_row "${name%%:*}" "$bert" "${name#*:}" C parts/C.json)
 done
 results+="\"seconds\": {\"gpt2\": ${seconds[gpt2]}, \"answers\": ${seconds[answers]}, \"questions\": ${seconds[questions]}, \"filter\": ${seconds[filter]}, \"generation\": ${seconds[generation]}, \"total\": $(( $(stamp) - t0 ))}}"
 echo "$results" | python3 -m json.tool > results.json
