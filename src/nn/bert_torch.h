@@ -97,9 +97,10 @@ TORCH_MODULE(BertForMaskedLM);
 // normal(0, std), biases 0, LayerNorm weight 1 / bias 0. Seeded by torch's generator.
 void init_hf_weights(torch::nn::Module& module, double std);
 
-// BERT's: init_hf_weights with initializer_range, and the padding embedding row zero.
+// LayerNorm over hidden_size with the config's layer_norm_eps.
 torch::nn::LayerNorm bert_layer_norm(const BertConfig& c);
 
+// BERT's: init_hf_weights with initializer_range, and the padding embedding row zero.
 void init_bert_weights(torch::nn::Module& module, const BertConfig& c);
 
 }  // namespace frugal

@@ -41,7 +41,6 @@ bool tolerated_extra(const std::string& name) {
          ends_with(name, "embeddings.token_type_ids");
 }
 
-
 }  // namespace
 
 std::string architecture_name(Architecture a) {

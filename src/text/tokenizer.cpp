@@ -25,7 +25,6 @@ std::vector<Encoding> split_windows(Encoding encoding) {
   return windows;
 }
 
-
 Tokenizer::Tokenizer(std::unique_ptr<WordPiece> model, TokenizerConfig config, AddedVocabulary added)
     : wordpiece_(std::move(model)), config_(std::move(config)), added_(std::move(added)) {
   if (config_.bert_normalizer) normalizer_.emplace(*config_.bert_normalizer);

@@ -10,9 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "apps/cli/commands.h"
@@ -90,9 +92,11 @@ class Steps {
   std::map<std::string, double> seconds_;
 };
 
-// Articles in file order, round robin: A, A, B, B, C (the paper's protocol, documented split).
-void split_parts(const SquadDataset& data, std::size_t per_unit, std::size_t paragraphs_per_article, const std::string& dir) {
-  SquadDataset parts[3];
+// Articles in file order, round robin: A, A, B, B, C (the paper's protocol, documented split);
+// written to DIR/{A,B,C}.json and returned.
+std::array<SquadDataset, 3> split_parts(const SquadDataset& data, std::size_t per_unit, std::size_t paragraphs_per_article,
+                                        const std::string& dir) {
+  std::array<SquadDataset, 3> parts;
   const int pattern[5] = {0, 0, 1, 1, 2};
   for (std::size_t i = 0; i < data.articles.size() && i < per_unit * 5; ++i) {
     auto article = data.articles[i];
@@ -104,10 +108,11 @@ void split_parts(const SquadDataset& data, std::size_t per_unit, std::size_t par
     parts[p].version = "1.1";
     write_squad(parts[p], dir + "/" + names[p] + ".json");
   }
+  return parts;
 }
 
-nlohmann::json score(const std::string& data_path, const std::string& predictions) {
-  const auto result = evaluate_squad(read_squad(data_path), read_squad_predictions(predictions), {});
+nlohmann::json score(const SquadDataset& data, const std::string& predictions) {
+  const auto result = evaluate_squad(data, read_squad_predictions(predictions), {});
   return nlohmann::json::parse(format_squad_eval(result, false));
 }
 
@@ -118,7 +123,8 @@ int run_demo(const DemoArgs& args, const GlobalOptions& global) {
   const auto total_start = std::chrono::steady_clock::now();
   auto cache = global.data_cache();
   const auto squad = read_squad(cache.file_path("squad-v1.1-dev", "dev-v1.1.json"));
-  split_parts(squad, s.articles, s.paragraphs_per_article, out + "/parts");
+  const auto parts = split_parts(squad, s.articles, s.paragraphs_per_article, out + "/parts");
+  const auto& c = parts[2];
   const std::string seed = std::to_string(args.seed);
   const auto p = [&](const std::string& rel) { return out + "/" + rel; };
   Steps steps(global, 14);
@@ -151,17 +157,24 @@ int run_demo(const DemoArgs& args, const GlobalOptions& global) {
                                              "--epochs", epochs, "--batch-size", "16", "--lr", "5e-4", "--seed", seed, "--out", p("questions")});
   steps.run("filter QA model on part A", with({"qa", "train", "--train", p("parts/A.json"), "--init", p("bert/model"), "--epochs", epochs,
                                                "--batch-size", "16", "--lr", "3e-4", "--seed", seed, "--out", p("filter")}, window));
-  // The paragraphs of part B to generate on.
+  // The first paragraphs of part B: the generator gets their contexts, the human baseline their
+  // questions (the same paragraphs, for a fair comparison).
+  SquadDataset b_human;
+  b_human.version = "1.1";
   {
-    const auto b = read_squad(p("parts/B.json"));
     std::string text;
     std::size_t n = 0;
-    for (const auto& a : b.articles) {
+    for (const auto& a : parts[1].articles) {
+      SquadArticle kept{a.title, {}};
       for (const auto& para : a.paragraphs) {
-        if (n++ < s.paragraphs) text += para.context + "\n";
+        if (n++ >= s.paragraphs) break;
+        text += para.context + "\n";
+        kept.paragraphs.push_back(para);
       }
+      if (!kept.paragraphs.empty()) b_human.articles.push_back(std::move(kept));
     }
     write_file_atomic(p("paragraphs.txt"), text);
+    write_squad(b_human, p("parts/B-human.json"));
     nlohmann::json pipeline = {{"paragraphs", "paragraphs.txt"}, {"work_dir", "generated"}, {"answer_model", "answers/model"},
                                {"question_model", "questions/model"}, {"filter_model", "filter/model"},
                                {"max_length", s.max_length}, {"stride", 64}, {"chunk", 32},
@@ -173,24 +186,11 @@ int run_demo(const DemoArgs& args, const GlobalOptions& global) {
     write_file_atomic(p("pipeline.json"), pipeline.dump(2) + "\n");
   }
   steps.run("synthetic questions for part B: answers -> questions -> round-trip filter", {"qagen", "run", "--config", p("pipeline.json")});
-  // The human questions of the same paragraphs, for a fair comparison.
-  {
-    const auto b = read_squad(p("parts/B.json"));
-    SquadDataset same;
-    same.version = "1.1";
-    std::size_t n = 0;
-    for (const auto& a : b.articles) {
-      SquadArticle kept{a.title, {}};
-      for (const auto& para : a.paragraphs) {
-        if (n++ < s.paragraphs) kept.paragraphs.push_back(para);
-      }
-      if (!kept.paragraphs.empty()) same.articles.push_back(kept);
-    }
-    write_squad(same, p("parts/B-human.json"));
-  }
+  const std::map<std::string, std::size_t> train_questions = {
+      {"human", b_human.num_questions()}, {"synthetic", read_squad(p("generated/synthetic.json")).num_questions()}};
   const std::vector<std::pair<std::string, std::string>> runs = {{"human", "parts/B-human.json"}, {"synthetic", "generated/synthetic.json"}};
   for (const auto& [label, data] : runs) {
-    if (read_squad(p(data)).num_questions() == 0) {
+    if (train_questions.at(label) == 0) {
       std::cout << fmt::format("(no {} questions: no QA model to train)\n", label);
       write_file_atomic(p("pred-" + label + ".json"), "{}\n");
       continue;
@@ -202,21 +202,19 @@ int run_demo(const DemoArgs& args, const GlobalOptions& global) {
   }
   steps.run("the lexical baseline on part C (no training)",
             {"qa", "baseline", "--data", p("parts/C.json"), "--out", p("pred-baseline.json")});
-  const auto c = read_squad(p("parts/C.json"));
 
   const auto report = nlohmann::json::parse(read_file(p("generated/report.json")));
-  const auto count = [](const std::string& path) { return read_squad(path).num_questions(); };
   std::cout << fmt::format("\n== synthetic QA demo{} (seed {}), scored on part C ({} questions), official SQuAD v1.1 metric\n",
                            args.smoke ? " --smoke" : "", args.seed, c.num_questions());
   std::cout << fmt::format("{:<44} {:>10} {:>8} {:>8}\n", "QA model trained on", "questions", "EM", "F1");
   const std::vector<std::tuple<std::string, std::string, std::string>> rows = {
       {"nothing (lexical question-overlap baseline)", "", "pred-baseline.json"},
-      {"part B, human questions", "parts/B-human.json", "pred-human.json"},
-      {"part B, synthetic questions (filtered)", "generated/synthetic.json", "pred-synthetic.json"}};
+      {"part B, human questions", "human", "pred-human.json"},
+      {"part B, synthetic questions (filtered)", "synthetic", "pred-synthetic.json"}};
   nlohmann::json results;
-  for (const auto& [label, train_data, preds] : rows) {
-    const auto sc = score(p("parts/C.json"), p(preds));
-    const auto n = train_data.empty() ? std::string("-") : std::to_string(count(p(train_data)));
+  for (const auto& [label, trained_on, preds] : rows) {
+    const auto sc = score(c, p(preds));
+    const auto n = trained_on.empty() ? std::string("-") : std::to_string(train_questions.at(trained_on));
     std::cout << fmt::format("{:<44} {:>10} {:>8.2f} {:>8.2f}\n", label, n, sc["exact_match"].get<double>(), sc["f1"].get<double>());
     results[label] = sc;
   }

@@ -62,7 +62,6 @@ int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const Gl
   const bool mlm = objective == PretrainObjective::kMaskedLM;
   require_seed(args.train);
   if (args.steps == 0) throw InputError("--steps (optimizer steps; the schedule needs the total) must be positive");
-  LrSchedule::check_decay(args.train.schedule);
   const auto device = parse_device(args.train.device);
   const auto env = DistributedEnv::from_environment();
   std::unique_ptr<DataParallel> parallel;

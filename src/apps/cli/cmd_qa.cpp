@@ -82,11 +82,13 @@ nlohmann::json squad_scores(const SquadDataset& data, const std::vector<QaQuesti
 
 int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
   require_seed(args.common);
-  if (args.init.empty() == args.model_config.empty()) throw InputError("give exactly one of --init (e.g. an MLM model) and --model-config");
   const auto device = parse_device(args.common.device);
   const auto tokenizer_path = args.init.empty() ? args.tokenizer : tokenizer_for_model(args.init, args.tokenizer);
   if (tokenizer_path.empty()) throw InputError("--tokenizer is needed with --model-config");
   Tokenizer tokenizer = load_tokenizer(tokenizer_path);
+  // Before the data: a wrong --init / --model-config fails at once.
+  auto model = model_to_train({args.init, args.model_config, args.common.seed}, Architecture::kBertForQuestionAnswering, tokenizer, device);
+  model->module()->train();
   bool v2 = false;
   const auto questions = load_questions(args.train, global, &v2);
   QaFeatureStats stats;
@@ -95,8 +97,6 @@ int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
                stats.questions, stats.unanswerable, stats.features, stats.answers_outside_window);
   if (features.empty()) throw InputError("no training questions");
 
-  auto model = model_to_train({args.init, args.model_config, args.common.seed}, Architecture::kBertForQuestionAnswering, tokenizer, device);
-  model->module()->train();
 
   std::optional<SquadDataset> dev;
   std::vector<QaQuestion> dev_questions;
@@ -113,7 +113,7 @@ int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
 
   auto source_ptr = qa_batch_source(features, args.batch_size, args.common.seed, model->pad_token_id(), device);
   auto& source = *source_ptr;
-  const auto t = trainer_options(args.common, args.epochs * source.batches_per_epoch() / args.common.grad_accum, dev.has_value(), global);
+  const auto t = trainer_options(args.common, steps_for_epochs(args.common, args.epochs, source.batches_per_epoch()), dev.has_value(), global);
   const EvalFn evaluate = [&](Model& m) -> nlohmann::json {
     if (!dev) return {{"loss", 0.0}};
     auto scores = squad_scores(*dev, dev_questions, predict_answers(m, dev_questions, dev_features, predict), dev_v2);

@@ -72,7 +72,7 @@ int run_train_answers(const CommonTrain& a, std::int64_t max_span, const GlobalO
                               tokenizer, device);
   model->module()->train();
   auto source = answer_batch_source(features, usable, a.batch_size, model->max_span_length(), a.common.seed, model->pad_token_id(), device);
-  const auto t = trainer_options(a.common, a.epochs * source->batches_per_epoch() / a.common.grad_accum, false, global);
+  const auto t = trainer_options(a.common, steps_for_epochs(a.common, a.epochs, source->batches_per_epoch()), false, global);
   const auto result = train(*model, *source, answer_span_loss, [](Model&) { return nlohmann::json{{"loss", 0.0}}; }, t);
   if (result.interrupted) return 128 + SIGTERM;
   copy_tokenizer(tokenizer_path, a.common.out + "/model");
@@ -121,7 +121,7 @@ int run_train_questions(const CommonTrain& a, const QuestionFeatureOptions& qo, 
   if (model->gpt2_config.type_vocab_size < 3) throw InputError("the question generator needs type_vocab_size >= 3 (text, answer, question)");
   model->module()->train();
   auto source = question_batch_source(features, a.batch_size, a.common.seed, special.eos, device);
-  const auto t = trainer_options(a.common, a.epochs * source->batches_per_epoch() / a.common.grad_accum, false, global);
+  const auto t = trainer_options(a.common, steps_for_epochs(a.common, a.epochs, source->batches_per_epoch()), false, global);
   const auto result = train(*model, *source, question_lm_loss, [](Model&) { return nlohmann::json{{"loss", 0.0}}; }, t);
   if (result.interrupted) return 128 + SIGTERM;
   copy_tokenizer(tokenizer_path, a.common.out + "/model");

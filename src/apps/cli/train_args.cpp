@@ -34,6 +34,10 @@ void require_seed(const TrainArgs& a) {
   if (!a.seed_given) throw InputError("--seed is required: every random choice takes a seed");
 }
 
+std::uint64_t steps_for_epochs(const TrainArgs& a, std::uint64_t epochs, std::size_t batches_per_epoch) {
+  return epochs * batches_per_epoch / std::max<std::size_t>(1, a.grad_accum);
+}
+
 TrainerOptions trainer_options(const TrainArgs& a, std::uint64_t total_steps, bool evaluates, const GlobalOptions& global) {
   LrSchedule::check_decay(a.schedule);
   TrainerOptions t;

@@ -27,6 +27,9 @@ void add_train_options(CLI::App* cmd, TrainArgs& a, const std::string& out_help,
 // InputError unless --seed was given (every random choice takes a seed).
 void require_seed(const TrainArgs& a);
 
+// Optimizer steps of `epochs` passes over batches_per_epoch micro-batches (--grad-accum of them a step).
+std::uint64_t steps_for_epochs(const TrainArgs& a, std::uint64_t epochs, std::size_t batches_per_epoch);
+
 // total_steps: optimizer steps of the run; evaluates: whether an evaluation function exists
 // (then it runs every --eval-every steps, by default once at the end).
 TrainerOptions trainer_options(const TrainArgs& a, std::uint64_t total_steps, bool evaluates, const GlobalOptions& global);

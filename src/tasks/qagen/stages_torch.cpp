@@ -38,14 +38,6 @@ Shard Shard::parse(const std::string& text) {
 
 namespace {
 
-std::string tokenizer_in(const std::string& dir) {
-  for (const char* f : {"tokenizer.json", "vocab.txt"}) {
-    if (fs::exists(dir + "/" + f)) return dir + "/" + f;
-  }
-  if (fs::exists(dir + "/vocab.json")) return dir;
-  throw InputError(InputLocation{dir}, "no tokenizer files in the model directory");
-}
-
 // A stage's input, streamed: count() sizes the progress bar (a cheap pass), each(fn) feeds
 // every input unit in file order. Units are numbered 0, 1, ... in that order.
 template <class Unit>
@@ -168,7 +160,7 @@ nlohmann::json run_answer_stage(const std::string& model_dir, const std::string&
                                 const StageRun& run) {
   auto model = Model::load(model_dir);
   model.module()->eval();
-  Tokenizer tokenizer = load_tokenizer(tokenizer_in(model_dir));
+  Tokenizer tokenizer = load_tokenizer(model_dir);  // the model directory holds its tokenizer
   std::size_t empty = 0;
   const UnitStream<Paragraph> input{[&] {
                                       std::size_t n = 0;
@@ -206,7 +198,7 @@ nlohmann::json run_question_stage(const std::string& model_dir, const std::strin
                                   const QuestionSamplingOptions& sampling, const QuestionFeatureOptions& fo, const StageRun& run) {
   auto model = Model::load(model_dir);
   model.module()->eval();
-  Tokenizer tokenizer = load_tokenizer(tokenizer_in(model_dir));
+  Tokenizer tokenizer = load_tokenizer(model_dir);  // the model directory holds its tokenizer
   const auto special = QuestionTokens::of(tokenizer);
   std::size_t unusable = 0;
   auto stats = run_chunks<Record>("questions", out, record_stream(answers_path), run,
@@ -249,7 +241,7 @@ nlohmann::json run_filter_stage(const std::string& model_dir, const std::string&
   if (options.mode != "exact" && options.mode != "f1") throw InputError("filter mode must be exact or f1, not '" + options.mode + "'");
   auto model = Model::load(model_dir);
   model.module()->eval();
-  Tokenizer tokenizer = load_tokenizer(tokenizer_in(model_dir));
+  Tokenizer tokenizer = load_tokenizer(model_dir);  // the model directory holds its tokenizer
   auto stats = run_chunks<Record>("filter", out, record_stream(questions_path), run,
                                   [&](std::vector<Record>& records, const std::vector<std::size_t>& units, std::size_t& outputs) {
     std::vector<QaQuestion> questions;
