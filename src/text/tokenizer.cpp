@@ -25,6 +25,17 @@ std::vector<Encoding> split_windows(Encoding encoding) {
   return windows;
 }
 
+void sequence_offsets(const Encoding& encoding, int sequence, std::vector<std::int32_t>& begin, std::vector<std::int32_t>& end) {
+  begin.assign(encoding.ids.size(), -1);
+  end.assign(encoding.ids.size(), -1);
+  for (std::size_t t = 0; t < encoding.ids.size(); ++t) {
+    if (encoding.sequence_ids[t] == sequence) {
+      begin[t] = static_cast<std::int32_t>(encoding.offsets[t].first);
+      end[t] = static_cast<std::int32_t>(encoding.offsets[t].second);
+    }
+  }
+}
+
 Tokenizer::Tokenizer(std::unique_ptr<WordPiece> model, TokenizerConfig config, AddedVocabulary added)
     : wordpiece_(std::move(model)), config_(std::move(config)), added_(std::move(added)) {
   if (config_.bert_normalizer) normalizer_.emplace(*config_.bert_normalizer);

@@ -87,6 +87,10 @@ struct PaddingOptions {
 // overflowing window (their own overflow lists emptied).
 std::vector<Encoding> split_windows(Encoding encoding);
 
+// The offsets of the tokens of one input sequence (0: first, 1: second of a pair) of an
+// encoding: begin/end per token, -1 for specials and the other sequence's tokens.
+void sequence_offsets(const Encoding& encoding, int sequence, std::vector<std::int32_t>& begin, std::vector<std::int32_t>& end);
+
 class Tokenizer {
  public:
   Tokenizer(std::unique_ptr<WordPiece> model, TokenizerConfig config, AddedVocabulary added);

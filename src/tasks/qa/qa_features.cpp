@@ -85,14 +85,7 @@ std::vector<QaFeature> make_qa_features(Tokenizer& tokenizer, const std::vector<
           f.question = i;
           f.ids = w.ids;
           f.type_ids = w.type_ids;
-          f.context_begin.assign(w.ids.size(), -1);
-          f.context_end.assign(w.ids.size(), -1);
-          for (std::size_t t = 0; t < w.ids.size(); ++t) {
-            if (w.sequence_ids[t] == 1) {
-              f.context_begin[t] = static_cast<std::int32_t>(w.offsets[t].first);
-              f.context_end[t] = static_cast<std::int32_t>(w.offsets[t].second);
-            }
-          }
+          sequence_offsets(w, 1, f.context_begin, f.context_end);
           label(f, q, local);
           out.push_back(std::move(f));
         }

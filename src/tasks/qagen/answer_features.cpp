@@ -51,14 +51,7 @@ std::vector<AnswerFeature> make_answer_features(Tokenizer& tokenizer, const std:
           AnswerFeature f;
           f.context = i;
           f.ids = w.ids;
-          f.context_begin.assign(w.ids.size(), -1);
-          f.context_end.assign(w.ids.size(), -1);
-          for (std::size_t t = 0; t < w.ids.size(); ++t) {
-            if (w.sequence_ids[t] == 0) {
-              f.context_begin[t] = static_cast<std::int32_t>(w.offsets[t].first);
-              f.context_end[t] = static_cast<std::int32_t>(w.offsets[t].second);
-            }
-          }
+          sequence_offsets(w, 0, f.context_begin, f.context_end);
           for (std::size_t s = 0; s < spans.size(); ++s) {
             std::int32_t first_tok = -1, last_tok = -1;
             std::int64_t lo = -1, hi = -1;
