@@ -48,11 +48,31 @@ set -e
 [ "$rc" -eq 137 ] && [ -f q-killed.jsonl.partial ] && [ ! -f q-killed.jsonl ] || { echo "expected a killed stage (rc $rc)"; exit 1; }
 f qagen questions --model questions/model --input gen/answers.jsonl --per-answer 2 --seed 1 --chunk 8 --out q-killed.jsonl > /dev/null
 cmp q-straight.jsonl q-killed.jsonl
-# Shards 0/2 and 1/2 together give the unsharded answers, line for line.
-f qagen answers --model answers/model --input paragraphs.txt --per-context 3 --seed 1 --out a-all.jsonl > /dev/null
-f qagen answers --model answers/model --input paragraphs.txt --per-context 3 --seed 1 --shard 0/2 --out a-0.jsonl > /dev/null
-f qagen answers --model answers/model --input paragraphs.txt --per-context 3 --seed 1 --shard 1/2 --out a-1.jsonl > /dev/null
-cmp <(sort a-all.jsonl) <(cat a-0.jsonl a-1.jsonl | sort)
+# Every stage's bytes are batch-, shard-, chunk- and thread-invariant: shards 2 and 3 together,
+# chunks of 4 and 64, one thread, and a run beside a CPU-bound job all give the unsharded bytes.
+invariant() {
+  local name=$1; shift
+  f "$@" --chunk 8 --out "inv-$name.jsonl" > /dev/null
+  for n in 2 3; do
+    for ((i = 0; i < n; i++)); do f "$@" --chunk 8 --shard "$i/$n" --out "inv-$name-$i-of-$n.jsonl" > /dev/null; done
+    cmp <(sort "inv-$name.jsonl") <(cat "inv-$name"-*-of-$n.jsonl | sort) || { echo "$name: shards of $n differ"; exit 1; }
+  done
+  for chunk in 4 64; do
+    f "$@" --chunk $chunk --out "inv-$name-chunk$chunk.jsonl" > /dev/null
+    cmp "inv-$name.jsonl" "inv-$name-chunk$chunk.jsonl" || { echo "$name: chunk $chunk differs"; exit 1; }
+  done
+  "$frugal" --no-progress --mirror "$mirror" --threads 1 "$@" --chunk 8 --out "inv-$name-threads1.jsonl" > /dev/null
+  cmp "inv-$name.jsonl" "inv-$name-threads1.jsonl" || { echo "$name: one thread differs"; exit 1; }
+  (end=$((SECONDS + 60)); while [ $SECONDS -lt $end ]; do :; done) &
+  local load=$!
+  f "$@" --chunk 8 --out "inv-$name-loaded.jsonl" > /dev/null
+  kill $load 2> /dev/null || true
+  wait $load 2> /dev/null || true
+  cmp "inv-$name.jsonl" "inv-$name-loaded.jsonl" || { echo "$name: run under load differs"; exit 1; }
+}
+invariant answers qagen answers --model answers/model --input paragraphs.txt --per-context 3 --max-length 192 --seed 1
+invariant questions qagen questions --model questions/model --input inv-answers.jsonl --per-answer 2 --max-new-tokens 16 --seed 1
+invariant filter qagen filter --model qa/model --input inv-questions.jsonl
 # A second run finds every stage finished.
 f qagen run --config pipeline.json > rerun.txt
 grep -q '"skipped_finished_stage": true' gen/report.json || { echo "finished stages were not skipped"; exit 1; }

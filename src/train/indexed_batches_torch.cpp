@@ -54,8 +54,8 @@ void IndexedBatchSource::restore(const nlohmann::json& state) {
   plan();
 }
 
-torch::Tensor pad_rows(const std::vector<const std::vector<std::int32_t>*>& rows, std::int64_t pad) {
-  std::size_t longest = 0;
+torch::Tensor pad_rows(const std::vector<const std::vector<std::int32_t>*>& rows, std::int64_t pad, std::size_t length) {
+  std::size_t longest = length;
   for (const auto* r : rows) longest = std::max(longest, r->size());
   auto out = torch::full({static_cast<std::int64_t>(rows.size()), static_cast<std::int64_t>(longest)}, pad, torch::kLong);
   auto a = out.accessor<std::int64_t, 2>();

@@ -29,7 +29,8 @@ class IndexedBatchSource : public BatchSource {
   std::vector<std::vector<std::size_t>> batches_;
 };
 
-// Example rows padded to the longest: a (rows, longest) long tensor filled with `pad`.
-torch::Tensor pad_rows(const std::vector<const std::vector<std::int32_t>*>& rows, std::int64_t pad);
+// Example rows padded to the longest (or to `length` when longer): a (rows, longest) long
+// tensor filled with `pad`.
+torch::Tensor pad_rows(const std::vector<const std::vector<std::int32_t>*>& rows, std::int64_t pad, std::size_t length = 0);
 
 }  // namespace frugal

@@ -40,7 +40,6 @@ struct QaTrainArgs {
 
 struct QaPredictArgs {
   std::string model, data, out, nbest, na_probs, tokenizer, device = "cpu", dtype = "float32";
-  std::size_t batch_size = 64;
   bool version2 = false;
   WindowArgs window;
 };
@@ -109,6 +108,8 @@ int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
     dev_features = make_qa_features(tokenizer, dev_questions, args.window.features(), nullptr, worker_threads(global.threads));
   }
   QaPredictOptions predict;
+  predict.max_length = args.window.max_length;
+  predict.threads = worker_threads(global.threads);
   predict.decode = {args.window.n_best, args.window.max_answer_length, dev_v2, args.window.null_threshold};
 
   auto source_ptr = qa_batch_source(features, args.batch_size, args.common.seed, model->pad_token_id(), device);
@@ -151,7 +152,8 @@ int run_qa_predict(const QaPredictArgs& args, const GlobalOptions& global) {
   QaFeatureStats stats;
   const auto features = make_qa_features(tokenizer, questions, args.window.features(), &stats, worker_threads(global.threads));
   QaPredictOptions options;
-  options.batch_size = args.batch_size;
+  options.max_length = args.window.max_length;
+  options.threads = worker_threads(global.threads);
   options.decode = {args.window.n_best, args.window.max_answer_length, v2, args.window.null_threshold};
   const auto answers = predict_answers(model, questions, features, options);
   write_qa_predictions(questions, answers, args.out, args.nbest, args.na_probs);
@@ -192,7 +194,6 @@ void register_qa_command(CLI::App& app, CommandTable& table, const GlobalOptions
   predict->add_option("--na-probs", p->na_probs, "v2: {id: no-answer probability} for frugal eval squad --na-prob");
   predict->add_flag("--version2", p->version2, "Allow no answer even if the data file does not say v2");
   predict->add_option("--tokenizer", p->tokenizer, "Tokenizer (default: the model directory's)");
-  predict->add_option("--batch-size", p->batch_size, "Windows per forward pass")->capture_default_str();
   predict->add_option("--device", p->device, "cpu, cuda, cuda:N")->capture_default_str();
   predict->add_option("--dtype", p->dtype, "float32, bfloat16, float16")->capture_default_str();
   add_window_options(predict, p->window);

@@ -83,6 +83,8 @@ int run_train_answers(const CommonTrain& a, std::int64_t max_span, const GlobalO
     const auto dev_features = make_answer_features(tokenizer, dev, fo, nullptr, worker_threads(global.threads));
     AnswerSamplingOptions so;
     so.greedy = true;
+    so.max_length = fo.max_length;
+    so.threads = worker_threads(global.threads);
     for (const std::size_t k : {1, 5, 10}) {
       so.per_context = k;
       const auto r = answer_recall(dev, sample_answers(*model, dev, dev_features, so));

@@ -56,7 +56,6 @@ void answer_sampling_from(const nlohmann::json& j, AnswerSamplingOptions& o, con
   get(j, "temperature", o.temperature, file);
   get(j, "greedy", o.greedy, file);
   get(j, "seed", o.seed, file);
-  get(j, "batch_size", o.batch_size, file);
 }
 
 void question_sampling_from(const nlohmann::json& j, QuestionSamplingOptions& o, const std::string& file) {
@@ -108,7 +107,6 @@ int run_pipeline(const std::string& config_path, const std::string& shard_text, 
   if (c.contains("filter")) {
     get(c["filter"], "mode", fo.mode, config_path);
     get(c["filter"], "f1_threshold", fo.f1_threshold, config_path);
-    get(c["filter"], "batch_size", fo.batch_size, config_path);
   }
   const std::size_t max_length = c.value("max_length", std::size_t{256}), stride = c.value("stride", std::size_t{64});
   fo.max_length = max_length;

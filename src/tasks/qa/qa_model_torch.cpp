@@ -5,23 +5,25 @@
 
 #include "core/atomic_file.h"
 #include "core/json_input.h"
+#include "nn/fixed_shape_batches.h"
+#include "nn/invariant_inference_torch.h"
 #include "text/python_format.h"
 
 namespace frugal {
 
 ModelBatch collate_qa(const std::vector<QaFeature>& features, const std::vector<std::size_t>& indices, std::int64_t pad_id,
-                      torch::Device device) {
+                      torch::Device device, std::size_t length) {
   std::vector<const std::vector<std::int32_t>*> ids, types;
   for (const auto i : indices) {
     ids.push_back(&features[i].ids);
     types.push_back(&features[i].type_ids);
   }
-  const auto input = pad_rows(ids, pad_id);
+  const auto input = pad_rows(ids, pad_id, length);
   auto mask = torch::zeros(input.sizes(), torch::kLong);
   for (std::size_t r = 0; r < indices.size(); ++r) {
     mask[static_cast<std::int64_t>(r)].narrow(0, 0, static_cast<std::int64_t>(features[indices[r]].ids.size())).fill_(1);
   }
-  return ModelBatch{input.to(device), pad_rows(types, 0).to(device), mask.to(device), {}};
+  return ModelBatch{input.to(device), pad_rows(types, 0, length).to(device), mask.to(device), {}};
 }
 
 std::unique_ptr<IndexedBatchSource> qa_batch_source(const std::vector<QaFeature>& features, std::size_t batch_size,
@@ -62,25 +64,20 @@ std::vector<QaAnswer> predict_answers(Model& model, const std::vector<QaQuestion
   auto qa = std::static_pointer_cast<BertForQuestionAnsweringImpl>(model.module());
   const auto device = model.module()->parameters().front().device();
   std::vector<std::vector<float>> starts(features.size()), ends(features.size());
-  std::vector<std::size_t> order(features.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return features[a].ids.size() < features[b].ids.size(); });
-  torch::NoGradGuard no_grad;
-  for (std::size_t b = 0; b < order.size(); b += options.batch_size) {
-    const std::vector<std::size_t> idx(order.begin() + static_cast<std::ptrdiff_t>(b),
-                                       order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), b + options.batch_size)));
-    const auto in = collate_qa(features, idx, model.pad_token_id(), device);
+  std::vector<std::size_t> lengths;
+  for (const auto& f : features) lengths.push_back(f.ids.size());
+  // One window per forward: its bits depend on the window alone (nn/fixed_shape_batches.h).
+  const auto batches = plan_fixed_shape_batches(lengths, {}, 1, options.max_length);
+  run_invariant_batches(batches.size(), options.threads, device, [&](std::size_t b) {
+    const auto i = batches[b].slots.front();
+    const auto in = collate_qa(features, {i}, model.pad_token_id(), device, batches[b].length);
     const auto logits = qa->forward(in.input_ids, in.token_type_ids, in.attention_mask);
-    const auto s = logits.start.to(torch::kCPU, torch::kFloat32).contiguous();
-    const auto e = logits.end.to(torch::kCPU, torch::kFloat32).contiguous();
-    for (std::size_t r = 0; r < idx.size(); ++r) {
-      const auto len = features[idx[r]].ids.size();
-      const float* sp = s[static_cast<std::int64_t>(r)].data_ptr<float>();
-      const float* ep = e[static_cast<std::int64_t>(r)].data_ptr<float>();
-      starts[idx[r]].assign(sp, sp + len);
-      ends[idx[r]].assign(ep, ep + len);
-    }
-  }
+    const auto len = static_cast<std::int64_t>(features[i].ids.size());
+    const auto s = logits.start[0].narrow(0, 0, len).to(torch::kCPU, torch::kFloat32).contiguous();
+    const auto e = logits.end[0].narrow(0, 0, len).to(torch::kCPU, torch::kFloat32).contiguous();
+    starts[i].assign(s.data_ptr<float>(), s.data_ptr<float>() + len);
+    ends[i].assign(e.data_ptr<float>(), e.data_ptr<float>() + len);
+  });
   std::vector<std::vector<std::size_t>> by_question(questions.size());
   for (std::size_t i = 0; i < features.size(); ++i) by_question[features[i].question].push_back(i);
   std::vector<QaAnswer> answers(questions.size());

@@ -17,15 +17,20 @@ namespace frugal {
 std::unique_ptr<IndexedBatchSource> qa_batch_source(const std::vector<QaFeature>& features, std::size_t batch_size,
                                                     std::uint64_t seed, std::int64_t pad_id, torch::Device device);
 
-// Pads features [indices] into a batch (ids, types, mask on `device`).
+// Pads features [indices] into a batch (ids, types, mask on `device`), to the longest or to
+// `length` when longer.
 ModelBatch collate_qa(const std::vector<QaFeature>& features, const std::vector<std::size_t>& indices, std::int64_t pad_id,
-                      torch::Device device);
+                      torch::Device device, std::size_t length = 0);
 
 // Mean of the start and end cross-entropies (HF's BertForQuestionAnswering loss).
 torch::Tensor qa_loss(Model& model, const TrainBatch& batch);
 
+// A question's answer depends on these options and the model only: each window runs alone,
+// padded to its length bucket (nn/fixed_shape_batches.h), single-threaded math spread over
+// `threads` workers.
 struct QaPredictOptions {
-  std::size_t batch_size = 64;
+  std::size_t max_length = 384;  // the windows' length cap (their largest length bucket)
+  int threads = 1;
   QaDecodeOptions decode;
 };
 

@@ -7,17 +7,19 @@
 
 #include "core/rng.h"
 #include "core/utf8.h"
+#include "nn/fixed_shape_batches.h"
+#include "nn/invariant_inference_torch.h"
 #include "tasks/qa/squad_metric.h"
 
 namespace frugal {
 namespace {
 
 ModelBatch collate_answers(const std::vector<AnswerFeature>& features, const std::vector<std::size_t>& indices,
-                           std::int64_t pad_id, torch::Device device) {
+                           std::int64_t pad_id, torch::Device device, std::size_t length = 0) {
   std::vector<const std::vector<std::int32_t>*> rows;
   for (const auto i : indices) rows.push_back(&features[i].ids);
   ModelBatch b;
-  b.input_ids = pad_rows(rows, pad_id);
+  b.input_ids = pad_rows(rows, pad_id, length);
   b.attention_mask = b.input_ids.ne(pad_id).to(torch::kLong);
   auto allowed = torch::zeros(b.input_ids.sizes(), torch::kBool);
   auto aa = allowed.accessor<bool, 2>();
@@ -82,16 +84,19 @@ std::vector<std::vector<GeneratedAnswer>> sample_answers(Model& model, const std
   const auto max_span = model.max_span_length();
   // Per context: character span -> best probability over the windows that contain it.
   std::vector<std::map<std::pair<std::int64_t, std::int64_t>, double>> spans(contexts.size());
-  std::vector<std::size_t> order(features.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return features[a].ids.size() < features[b].ids.size(); });
-  torch::NoGradGuard no_grad;
-  for (std::size_t b = 0; b < order.size(); b += options.batch_size) {
-    const std::vector<std::size_t> idx(order.begin() + static_cast<std::ptrdiff_t>(b),
-                                       order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), b + options.batch_size)));
-    const auto in = collate_answers(features, idx, model.pad_token_id(), device);
+  std::vector<std::size_t> lengths;
+  for (const auto& f : features) lengths.push_back(f.ids.size());
+  // One window per forward: its bits depend on the window alone (nn/fixed_shape_batches.h).
+  const auto batches = plan_fixed_shape_batches(lengths, {}, 1, options.max_length);
+  std::vector<torch::Tensor> batch_probs(batches.size());
+  run_invariant_batches(batches.size(), options.threads, device, [&](std::size_t b) {
+    const auto in = collate_answers(features, batches[b].slots, model.pad_token_id(), device, batches[b].length);
     auto logits = m->forward(in.input_ids, in.token_type_ids, in.attention_mask, in.allowed).to(torch::kCPU, torch::kFloat32);
-    const auto probs = torch::softmax(logits.reshape({logits.size(0), -1}) / options.temperature, 1).contiguous();
+    batch_probs[b] = torch::softmax(logits.reshape({logits.size(0), -1}) / options.temperature, 1).contiguous();
+  });
+  for (std::size_t b = 0; b < batches.size(); ++b) {
+    const auto& idx = batches[b].slots;
+    const auto& probs = batch_probs[b];
     const auto per_row = probs.size(1);
     for (std::size_t r = 0; r < idx.size(); ++r) {
       const auto& f = features[idx[r]];
@@ -107,6 +112,7 @@ std::vector<std::vector<GeneratedAnswer>> sample_answers(Model& model, const std
         v = std::max(v, static_cast<double>(p[k]));
       }
     }
+    batch_probs[b] = torch::Tensor();
   }
   std::vector<std::vector<GeneratedAnswer>> out(contexts.size());
   for (std::size_t c = 0; c < contexts.size(); ++c) {

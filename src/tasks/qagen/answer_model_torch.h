@@ -28,7 +28,8 @@ struct AnswerSamplingOptions {
   double temperature = 1.0;
   bool greedy = false;          // the k most probable spans instead of sampling
   std::uint64_t seed = 0;
-  std::size_t batch_size = 32;
+  std::size_t max_length = 384;   // the windows' length cap (their largest length bucket)
+  int threads = 1;                // workers, each running single-threaded math
   std::vector<std::uint64_t> context_keys;  // random stream of each context (default: its position)
 };
 
@@ -39,7 +40,8 @@ struct GeneratedAnswer {
 };
 
 // Per context, up to per_context distinct answers (distinct character spans and distinct
-// normalised texts), most probable first. Results depend on (seed, context index) only.
+// normalised texts), most probable first. Results depend on (seed, context key, options) only:
+// not on the other contexts, the chunk, the shard or the thread count.
 std::vector<std::vector<GeneratedAnswer>> sample_answers(Model& model, const std::vector<AnswerContext>& contexts,
                                                          const std::vector<AnswerFeature>& features,
                                                          const AnswerSamplingOptions& options);

@@ -6,6 +6,8 @@
 
 #include "augment/whole_word_mask.h"
 #include "core/rng.h"
+#include "nn/fixed_shape_batches.h"
+#include "nn/invariant_inference_torch.h"
 
 namespace frugal {
 
@@ -109,20 +111,30 @@ std::vector<std::vector<GeneratedQuestion>> generate_questions(Model& model, con
   const auto dtype = model.module()->parameters().front().scalar_type();
   const auto& config = model.gpt2_config;
   std::vector<std::vector<GeneratedQuestion>> out(prompts.size(), std::vector<GeneratedQuestion>(options.per_answer));
-  // Rows: (prompt, sample); processed in batches of similar prompt length.
+  // Rows: (prompt, sample), grouped by prompt length bucket.
   std::vector<std::pair<std::size_t, std::size_t>> rows;
   for (std::size_t p = 0; p < prompts.size(); ++p) {
     if (prompts[p].ids.empty()) continue;
     for (std::size_t j = 0; j < options.per_answer; ++j) rows.push_back({p, j});
   }
-  std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return prompts[a.first].ids.size() < prompts[b.first].ids.size(); });
-  torch::NoGradGuard no_grad;
+  // Fixed shapes and a slot chosen by the row's own key: a row's logits do not depend on its
+  // batchmates (nn/fixed_shape_batches.h).
+  const auto row_key = [&](std::size_t prompt, std::size_t sample) -> std::uint64_t {
+    const std::uint64_t key = options.prompt_keys.empty() ? prompt : options.prompt_keys[prompt];
+    return key * options.per_answer + sample;
+  };
+  std::vector<std::size_t> lengths, lanes;
+  for (const auto& [prompt, sample] : rows) {
+    lengths.push_back(prompts[prompt].ids.size());
+    lanes.push_back(lane_of(row_key(prompt, sample), options.batch_size));
+  }
+  const auto batches = plan_fixed_shape_batches(lengths, lanes, options.batch_size, static_cast<std::size_t>(config.n_positions));
   const auto long_options = torch::TensorOptions().dtype(torch::kLong);
-  for (std::size_t begin = 0; begin < rows.size(); begin += options.batch_size) {
-    const auto end = std::min(rows.size(), begin + options.batch_size);
-    const auto b = static_cast<std::int64_t>(end - begin);
-    std::int64_t longest = 0;
-    for (auto r = begin; r < end; ++r) longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(prompts[rows[r].first].ids.size()));
+  run_invariant_batches(batches.size(), options.threads, device, [&](std::size_t batch_index) {
+    const auto& plan = batches[batch_index];
+    const auto members = slot_rows(plan);  // rows[members[i]]; empty slots repeat a real row
+    const auto b = static_cast<std::int64_t>(members.size());
+    const auto longest = static_cast<std::int64_t>(plan.length);
     const auto max_new = static_cast<std::int64_t>(options.max_new_tokens);
     const auto capacity = std::min<std::int64_t>(longest + max_new, config.n_positions);
     auto ids = torch::zeros({b, longest}, long_options);
@@ -130,7 +142,7 @@ std::vector<std::vector<GeneratedQuestion>> generate_questions(Model& model, con
     auto mask = torch::zeros({b, longest}, long_options);
     auto next_position = torch::zeros({b, 1}, long_options);
     for (std::int64_t i = 0; i < b; ++i) {
-      const auto& f = prompts[rows[begin + static_cast<std::size_t>(i)].first];
+      const auto& f = prompts[rows[members[static_cast<std::size_t>(i)]].first];
       const auto pad = longest - static_cast<std::int64_t>(f.ids.size());
       for (std::size_t t = 0; t < f.ids.size(); ++t) {
         ids[i][pad + static_cast<std::int64_t>(t)] = f.ids[t];
@@ -143,6 +155,7 @@ std::vector<std::vector<GeneratedQuestion>> generate_questions(Model& model, con
     std::vector<std::vector<std::int32_t>> generated(static_cast<std::size_t>(b));
     std::vector<double> log_probs(static_cast<std::size_t>(b), 0.0);
     std::vector<bool> done(static_cast<std::size_t>(b), false);
+    for (std::size_t i = 0; i < members.size(); ++i) done[i] = plan.slots[i] == kEmptySlot;  // fillers generate nothing
     KVCache cache;
     if (options.use_cache) cache = KVCache(config, b, capacity, torch::TensorOptions().dtype(dtype).device(device));
     torch::Tensor all_ids = ids, all_types = types, all_positions = positions, all_mask = mask;
@@ -156,9 +169,8 @@ std::vector<std::vector<GeneratedQuestion>> generate_questions(Model& model, con
       for (std::int64_t i = 0; i < b; ++i) {
         const auto ui = static_cast<std::size_t>(i);
         if (done[ui]) continue;
-        const auto [prompt, sample] = rows[begin + ui];
-        const std::uint64_t key = options.prompt_keys.empty() ? prompt : options.prompt_keys[prompt];
-        Rng rng = Rng::for_item(options.seed, key * options.per_answer + sample, static_cast<std::uint64_t>(step));
+        const auto [prompt, sample] = rows[members[ui]];
+        Rng rng = Rng::for_item(options.seed, row_key(prompt, sample), static_cast<std::uint64_t>(step));
         const auto [id, lp] = sample_token(host[i].data_ptr<float>(), host.size(1), options, rng);
         next[i][0] = id;
         log_probs[ui] += lp;
@@ -184,15 +196,15 @@ std::vector<std::vector<GeneratedQuestion>> generate_questions(Model& model, con
       }
       next_position += 1;
     }
-    for (std::int64_t i = 0; i < b; ++i) {
-      const auto ui = static_cast<std::size_t>(i);
-      const auto [prompt, sample] = rows[begin + ui];
+    for (std::size_t ui = 0; ui < members.size(); ++ui) {
+      if (plan.slots[ui] == kEmptySlot) continue;
+      const auto [prompt, sample] = rows[members[ui]];
       auto& q = out[prompt][sample];
       q.text = tokenizer.decode(generated[ui], true);
       q.log_probability = log_probs[ui];
       q.finished = done[ui];
     }
-  }
+  });
   return out;
 }
 

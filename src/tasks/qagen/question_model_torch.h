@@ -2,8 +2,9 @@
 // Question generation with the GPT-2 decoder (token types: text / answer / question): training
 // batches with the loss on question tokens only, and batched sampling with a KV cache (prompts
 // left-padded, positions counted per row), top-k / top-p / temperature, several questions per
-// answer. Sampling draws from Rng(seed, row key, step) on the CPU, so results do not depend on
-// the batch size or on which rows share a batch.
+// answer. Sampling draws from Rng(seed, row key, step) on the CPU, and rows run in fixed-shape
+// batches with single-threaded math (nn/fixed_shape_batches.h), so a prompt's questions do not
+// depend on which rows share its batch, the chunk, the shard or the thread count.
 #include <torch/torch.h>
 
 #include <vector>
@@ -28,7 +29,8 @@ struct QuestionSamplingOptions {
   double top_p = 0.9;        // 1: off
   double temperature = 1.0;  // 0: greedy
   std::uint64_t seed = 0;
-  std::size_t batch_size = 32;
+  std::size_t batch_size = 32;  // rows per batch (fixed: short batches are filled)
+  int threads = 1;              // workers, each running single-threaded math
   bool use_cache = true;     // false: recompute the whole prefix every step (benchmarks)
   // Key of each prompt's random streams (default: its position), so that a prompt gets the same
   // questions whatever else is generated with it.

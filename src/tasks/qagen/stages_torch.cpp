@@ -177,6 +177,8 @@ nlohmann::json run_answer_stage(const std::string& model_dir, const std::string&
     // Seeds by paragraph, not by chunk: the same paragraph gets the same answers in any shard.
     AnswerSamplingOptions s = sampling;
     s.context_keys.assign(units.begin(), units.end());
+    s.max_length = max_length;
+    s.threads = run.threads;
     const auto answers = sample_answers(model, contexts, features, s);
     std::string text;
     for (std::size_t i = 0; i < paragraphs.size(); ++i) {
@@ -213,6 +215,7 @@ nlohmann::json run_question_stage(const std::string& model_dir, const std::strin
     // Rows are keyed by the record's index: results do not depend on chunking or sharding.
     QuestionSamplingOptions s = sampling;
     s.prompt_keys.assign(units.begin(), units.end());
+    s.threads = run.threads;
     for (const auto& p : prompts) unusable += p.ids.empty() ? 1 : 0;  // answer not at its offset
     const auto generated = generate_questions(model, tokenizer, special, prompts, s);
     std::string text;
@@ -254,7 +257,8 @@ nlohmann::json run_filter_stage(const std::string& model_dir, const std::string&
     }
     const auto features = make_qa_features(tokenizer, questions, {options.max_length, options.stride, 64}, nullptr, run.threads);
     QaPredictOptions po;
-    po.batch_size = options.batch_size;
+    po.max_length = options.max_length;
+    po.threads = run.threads;
     po.decode.max_answer_length = options.max_answer_length;
     const auto answers = predict_answers(model, questions, features, po);
     std::string text;

@@ -28,7 +28,7 @@ struct StageRun {
 struct FilterOptions {
   std::string mode = "exact";  // exact | f1
   double f1_threshold = 0.5;
-  std::size_t max_length = 256, stride = 64, max_answer_length = 30, batch_size = 64;
+  std::size_t max_length = 256, stride = 64, max_answer_length = 30;
 };
 
 // paragraphs (SQuAD JSON or text lines) -> answers JSONL
