@@ -11,6 +11,8 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 
+#include <spdlog/spdlog.h>
+
 namespace fs = std::filesystem;
 
 namespace frugal {
@@ -38,6 +40,22 @@ void fsync_dir(const fs::path& dir) {
   }
 }
 
+// The name in ROOT/latest ("" when absent).
+std::string latest_name(const std::string& root) {
+  const auto latest = fs::path(root) / "latest";
+  if (!fs::exists(latest)) return "";
+  auto name = read_file(latest.string());
+  while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
+  return name;
+}
+
+bool is_complete(const fs::path& dir) {
+  for (const char* f : {"model.safetensors", "config.json", "trainer.pt", "state.json"}) {
+    if (!fs::is_regular_file(dir / f)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string save_checkpoint(const std::string& root, std::uint64_t step, const Model& model,
@@ -45,6 +63,9 @@ std::string save_checkpoint(const std::string& root, std::uint64_t step, const M
   fs::create_directories(root);
   const std::string name = fmt::format("{}{:09d}", kPrefix, step);
   const fs::path final_dir = fs::path(root) / name;
+  // The step `latest` names is complete already (a rerun of a finished command, or the last
+  // step of a run saving every K): never delete what `latest` names.
+  if (latest_name(root) == name && is_complete(final_dir)) return final_dir.string();
   const fs::path tmp_dir = fs::path(root) / fmt::format(".{}.tmp-{}", name, ::getpid());
   fs::remove_all(tmp_dir);
   fs::create_directories(tmp_dir);
@@ -53,9 +74,14 @@ std::string save_checkpoint(const std::string& root, std::uint64_t step, const M
     torch::serialize::OutputArchive archive;
     optimizer.save(archive);
     archive.write("torch_rng_state", torch_rng_state());
-    const auto tmp = (tmp_dir / "trainer.pt.part").string();
-    archive.save_to(tmp);
-    fs::rename(tmp, tmp_dir / "trainer.pt");
+    // Serialised in memory, then written with checked, fsynced I/O: libtorch's file writer
+    // throws from its destructor on a full disk, which aborts the process.
+    std::string bytes;
+    archive.save_to([&bytes](const void* data, std::size_t n) {
+      bytes.append(static_cast<const char*>(data), n);
+      return n;
+    });
+    write_file_atomic((tmp_dir / "trainer.pt").string(), bytes);
   }
   write_file_atomic((tmp_dir / "state.json").string(), state.dump(2) + "\n");
   fsync_dir(tmp_dir);
@@ -79,29 +105,45 @@ std::string save_checkpoint(const std::string& root, std::uint64_t step, const M
 
 std::optional<std::string> latest_checkpoint(const std::string& root) {
   if (!fs::is_directory(root)) return std::nullopt;
+  // The caller holds the run's lock: every temporary here is a killed run's leftover.
   for (const auto& entry : fs::directory_iterator(root)) {
     const auto n = entry.path().filename().string();
-    if (n.size() > 1 && n[0] == '.' && n.find(".tmp-") != std::string::npos) fs::remove_all(entry.path());
+    if (n.size() > 1 && n[0] == '.' && (n.find(".tmp-") != std::string::npos || n.find(".tmp.") != std::string::npos)) {
+      fs::remove_all(entry.path());
+    }
   }
-  const auto latest = fs::path(root) / "latest";
-  if (!fs::exists(latest)) return std::nullopt;
-  auto name = read_file(latest.string());
-  while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
+  const auto name = latest_name(root);
+  if (name.empty() && !fs::exists(fs::path(root) / "latest")) return std::nullopt;
   const auto dir = fs::path(root) / name;
-  if (name.rfind(kPrefix, 0) != 0 || !fs::is_directory(dir)) {
-    throw InputError(InputLocation{latest.string()}, "names no checkpoint directory ('" + name + "')");
+  if (name.rfind(kPrefix, 0) == 0 && is_complete(dir)) return dir.string();
+  // `latest` lost its checkpoint (a kill between two renames of an older frugal, a disk
+  // error): the newest complete one is the run's state.
+  std::vector<std::string> complete;
+  for (const auto& entry : fs::directory_iterator(root)) {
+    const auto n = entry.path().filename().string();
+    if (entry.is_directory() && n.rfind(kPrefix, 0) == 0 && is_complete(entry.path())) complete.push_back(n);
   }
-  return dir.string();
+  if (complete.empty()) {
+    throw InputError(InputLocation{(fs::path(root) / "latest").string()},
+                     "names no complete checkpoint ('" + name + "') and none other is complete; use --no-resume");
+  }
+  std::sort(complete.begin(), complete.end());
+  spdlog::warn("{}/latest names no complete checkpoint ('{}'): resuming from {}", root, name, complete.back());
+  return (fs::path(root) / complete.back()).string();
 }
 
 nlohmann::json load_checkpoint(const std::string& dir, Model& model, torch::optim::Optimizer& optimizer) {
   model.load_weights(dir + "/model.safetensors", /*strict=*/true);
-  torch::serialize::InputArchive archive;
-  archive.load_from(dir + "/trainer.pt");
-  optimizer.load(archive);
-  torch::Tensor rng;
-  archive.read("torch_rng_state", rng);
-  set_torch_rng_state(rng);
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(dir + "/trainer.pt");
+    optimizer.load(archive);
+    torch::Tensor rng;
+    archive.read("torch_rng_state", rng);
+    set_torch_rng_state(rng);
+  } catch (const c10::Error& e) {
+    throw InputError(InputLocation{dir + "/trainer.pt"}, "corrupt or not a trainer state: " + std::string(e.what_without_backtrace()).substr(0, 200));
+  }
   const auto text = read_file(dir + "/state.json");
   try {
     return nlohmann::json::parse(text);

@@ -10,12 +10,15 @@
 #include <csignal>
 #include <filesystem>
 #include <limits>
+#include <optional>
 
 #include "core/error.h"
+#include "core/fingerprint.h"
 #include "core/metrics.h"
 #include "core/progress.h"
 #include "core/rng.h"
 #include "train/checkpoint_torch.h"
+#include "core/directory_lock.h"
 
 namespace frugal {
 namespace {
@@ -67,6 +70,23 @@ class AutocastScope {
   bool cpu_ = false, gpu_ = false;
 };
 
+// A resumed run must be the same run: another seed, batch size or corpus would silently mix two.
+void check_resume_fingerprint(const std::string& dir, const nlohmann::json& state, const nlohmann::json& current) {
+  if (!state.contains("fingerprint")) return;  // a checkpoint from before fingerprints
+  const auto mismatch = fingerprint_mismatch(state["fingerprint"], current);
+  if (!mismatch.empty()) {
+    throw InputError(InputLocation{dir}, "was made by another run (" + mismatch +
+                                             "); rerun with its options, or --no-resume to start afresh");
+  }
+}
+
+std::uint64_t state_number(const std::string& dir, const nlohmann::json& state, const char* key) {
+  if (!state.contains(key) || !state[key].is_number_unsigned()) {
+    throw InputError(InputLocation{dir + "/state.json"}, std::string("has no valid '") + key + "'");
+  }
+  return state[key].get<std::uint64_t>();
+}
+
 }  // namespace
 
 bool no_weight_decay(const std::string& name) {
@@ -110,14 +130,21 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
   int bad_evals = 0;
   double loss_scale = 65536.0;
   nlohmann::json data_state;
+  std::optional<std::uint64_t> saved_step;
+  // One run per output directory: a second one would interleave metrics and race on pruning.
+  std::optional<DirectoryLock> lock;
+  if (leader) lock.emplace(options.out_dir);
   if (options.resume) {
     if (const auto dir = latest_checkpoint(root)) {
       const auto st = load_checkpoint(*dir, model, optimizer);
-      step = st.at("step").get<std::uint64_t>();
-      epoch = st.at("epoch").get<std::uint64_t>();
+      check_resume_fingerprint(*dir, st, options.fingerprint);
+      step = state_number(*dir, st, "step");
+      epoch = state_number(*dir, st, "epoch");
+      saved_step = step;
       if (st.contains("best_eval") && st["best_eval"].is_number()) best = st["best_eval"].get<double>();
       bad_evals = st.value("bad_evals", 0);
       loss_scale = st.value("loss_scale", loss_scale);
+      if (!st.contains("data")) throw InputError(InputLocation{*dir + "/state.json"}, "has no 'data'");
       data_state = st.at("data");
       data.restore(data_state);
       result.checkpoint = *dir;
@@ -146,11 +173,12 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
     const nlohmann::json best_json = std::isfinite(best) ? nlohmann::json(best) : nlohmann::json();  // JSON has no infinity
     return nlohmann::json{{"step", step},     {"epoch", epoch},          {"best_eval", best_json}, {"bad_evals", bad_evals},
                           {"loss_scale", loss_scale}, {"data", data_state}, {"world_size", world},
-                          {"grad_accum", options.grad_accum}};
+                          {"grad_accum", options.grad_accum}, {"fingerprint", options.fingerprint}};
   };
   auto checkpoint = [&] {
     if (leader) result.checkpoint = save_checkpoint(root, step, model, optimizer, state_json(), options.keep_last);
     if (parallel) parallel->barrier();
+    saved_step = step;
   };
 
   const std::size_t micro_per_step = options.grad_accum * static_cast<std::size_t>(world);
@@ -159,12 +187,20 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
   double window_loss = 0;
   std::uint64_t window_steps = 0;
   bool epochs_done = false;
+  bool batch_this_epoch = true;  // a resumed run may stand at the end of an epoch
+  std::uint64_t batches_seen = 0;
+  const auto no_examples = [&] {
+    return InputError(InputLocation{options.data_name.empty() ? std::string("the training data") : options.data_name},
+                      "no training examples");
+  };
   while (step < options.lr.total_steps) {
     optimizer.zero_grad();
     double loss_sum = 0;
     for (std::size_t j = 0; j < micro_per_step && !epochs_done; ++j) {
       TrainBatch batch;
       while (!data.next(batch)) {
+        if (!batch_this_epoch) throw no_examples();  // a whole epoch without a batch: it would never end
+        batch_this_epoch = false;
         ++epoch;
         if (options.max_epochs > 0 && epoch >= options.max_epochs) {
           epochs_done = true;
@@ -172,6 +208,8 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
         }
       }
       if (epochs_done) break;
+      batch_this_epoch = true;
+      ++batches_seen;
       data_state = batch.after;
       if (j / options.grad_accum != static_cast<std::size_t>(rank)) continue;  // another rank's micro-batch
       // Dropout depends on (seed, step, micro-batch) only: a run on N ranks, one resumed from
@@ -273,10 +311,11 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
     }
   }
   progress.finish();
+  if (step == 0 && batches_seen == 0) throw no_examples();
   result.steps = step;
   result.best_eval = best;
   if (!result.interrupted) {
-    checkpoint();
+    if (saved_step != step) checkpoint();  // the final step is saved once
     if (leader) model.save(options.out_dir + "/model");
   }
   return result;

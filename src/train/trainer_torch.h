@@ -32,6 +32,10 @@ struct TrainerOptions {
   bool progress = true;
   std::uint64_t seed = 0;              // dropout of micro-batch j of step k draws from (seed, k, j)
   std::uint64_t stop_after = 0;        // testing aid: behave as if SIGTERM came after this step
+  std::string data_name;               // names the data in errors ("corpus.txt: no training examples")
+  // What a resumed run must share with the checkpoint (options and inputs, see run_lock.h);
+  // stored in state.json, compared on resume: a mismatch is refused.
+  nlohmann::json fingerprint = nlohmann::json::object();
 };
 
 struct TrainBatch {

@@ -2,6 +2,7 @@
 // fresh model (--model-config) or a checkpoint (--init: domain adaptation).
 // frugal eval mlm|lm: held-out perplexity of a model directory.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -93,6 +94,7 @@ int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const Gl
   if (!args.eval.empty()) held_out = std::make_unique<HeldOutSet>(args.eval, tokenizer, options, device, args.eval_batches);
 
   TrainerOptions t = trainer_options(args.train, args.steps, held_out != nullptr, global);
+  t.data_name = fmt::format("{}", fmt::join(args.corpus, ", "));
   t.max_epochs = args.epochs;
   const LossFn loss = mlm ? LossFn(masked_lm_loss) : LossFn(causal_lm_loss);
   const EvalFn evaluate = [&](Model& m) { return held_out ? held_out->evaluate(m) : nlohmann::json{{"loss", 0.0}}; };

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "data/cache.h"
 
 namespace frugal::cli {
@@ -19,6 +21,7 @@ struct GlobalOptions {
   std::string home;       // cache directory (FRUGAL_HOME)
   bool no_progress = false;
   bool offline = false;   // never download
+  nlohmann::json command_config;  // the effective options (--dump-config's JSON), for fingerprints
 
   DataCache data_cache() const;
 };

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "apps/cli/commands.h"
@@ -114,6 +115,7 @@ static int run(int argc, char** argv) {
     std::cout << app.config_to_str(true, false);
     return 0;
   }
+  global.command_config = nlohmann::json::parse(app.config_to_str(true, false), nullptr, false);
   log_init(global.log_level);
   configure_threads(global.threads);
   const Runner* runner = table.selected();
@@ -132,6 +134,10 @@ int main(int argc, char** argv) {
     return frugal::cli::run(argc, argv);
   } catch (const frugal::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
+    return frugal::kExitBadInput;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // An output path that cannot be made (a file where a directory goes, /proc, no space).
+    std::cerr << "error: " << (e.path1().empty() ? std::string() : e.path1().string() + ": ") << e.code().message() << "\n";
     return frugal::kExitBadInput;
   } catch (const c10::Error& e) {
     std::cerr << "error: " << e.what_without_backtrace() << "\n";

@@ -3,6 +3,9 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/fingerprint.h"
+
+#include <set>
 
 namespace frugal::cli {
 
@@ -60,6 +63,11 @@ TrainerOptions trainer_options(const TrainArgs& a, std::uint64_t total_steps, bo
   t.progress = !global.no_progress;
   t.stop_after = a.stop_after;
   t.seed = a.seed;
+  // Options that may change when a run is resumed: how long, how often to save or evaluate, where.
+  static const std::set<std::string> free_keys = {"steps", "epochs", "save-every", "keep", "log-every", "eval-every",
+                                                  "patience", "no-resume", "stop-after", "device", "eval", "eval-batches",
+                                                  "dev", "config"};
+  t.fingerprint = command_fingerprint(global.command_config, free_keys);
   return t;
 }
 

@@ -1,0 +1,88 @@
+#include "core/fingerprint.h"
+
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+
+namespace frugal {
+namespace {
+
+// Keys of the top level (global options): none changes what a run computes.
+bool is_command(const nlohmann::json& j) { return j.is_object(); }
+
+nlohmann::json with_files(const nlohmann::json& value) {
+  if (value.is_string()) {
+    struct stat st {};
+    if (::stat(value.get<std::string>().c_str(), &st) == 0 && S_ISREG(st.st_mode)) return file_identity(value.get<std::string>());
+    return value;
+  }
+  if (value.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& v : value) out.push_back(with_files(v));
+    return out;
+  }
+  return value;
+}
+
+std::string short_text(const nlohmann::json& j) {
+  if (j.is_null()) return "(none)";
+  auto text = j.is_string() ? j.get<std::string>() : j.dump();
+  if (text.size() > 120) text = text.substr(0, 117) + "...";
+  return text;
+}
+
+}  // namespace
+
+nlohmann::json file_identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {{"path", path}};
+  const auto mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return {{"path", path}, {"bytes", static_cast<std::uint64_t>(st.st_size)}, {"mtime_ns", mtime_ns}};
+}
+
+nlohmann::json command_fingerprint(const nlohmann::json& config, const std::set<std::string>& free_keys) {
+  const nlohmann::json* node = &config;
+  for (bool descended = true; descended;) {
+    descended = false;
+    for (const auto& [key, value] : node->items()) {
+      if (is_command(value)) {
+        node = &value;
+        descended = true;
+        break;
+      }
+    }
+  }
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : node->items()) {
+    if (!free_keys.count(key)) out[key] = with_files(value);
+  }
+  return out;
+}
+
+std::string fingerprint_mismatch(const nlohmann::json& recorded, const nlohmann::json& current) {
+  std::string text;
+  int shown = 0;
+  std::set<std::string> keys;
+  for (const auto& [k, v] : recorded.items()) keys.insert(k);
+  for (const auto& [k, v] : current.items()) keys.insert(k);
+  for (const auto& k : keys) {
+    const auto a = recorded.contains(k) ? recorded[k] : nlohmann::json();
+    const auto b = current.contains(k) ? current[k] : nlohmann::json();
+    if (a == b) continue;
+    if (shown++ == 3) {
+      text += ", ...";
+      break;
+    }
+    if (!text.empty()) text += ", ";
+    if (a.is_object() && b.is_object() && a.value("path", "") == b.value("path", "")) {
+      text += fmt::format("--{} {} changed since ({} bytes then, {} now)", k, a.value("path", ""), short_text(a.value("bytes", nlohmann::json())),
+                          short_text(b.value("bytes", nlohmann::json())));
+    } else {
+      const auto show = [](const nlohmann::json& j) { return j.is_object() && j.contains("path") ? short_text(j["path"]) : short_text(j); };
+      text += fmt::format("--{} was {}, now {}", k, show(a), show(b));
+    }
+  }
+  return text;
+}
+
+}  // namespace frugal
