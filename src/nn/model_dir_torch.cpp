@@ -1,5 +1,6 @@
 #include "nn/model_dir_torch.h"
 
+#include <fmt/format.h>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -259,6 +260,12 @@ std::vector<std::pair<std::string, torch::Tensor>> Model::forward(const ModelBat
 std::int64_t Model::vocab_size() const { return is_gpt2(arch_) ? gpt2_config.vocab_size : bert_config.vocab_size; }
 std::int64_t Model::max_positions() const {
   return is_gpt2(arch_) ? gpt2_config.n_positions : bert_config.max_position_embeddings;
+}
+
+void Model::check_length(std::size_t max_length, const std::string& option) const {
+  if (static_cast<std::int64_t>(max_length) > max_positions()) {
+    throw InputError(fmt::format("{} {} exceeds the model's {} positions", option, max_length, max_positions()));
+  }
 }
 std::int64_t Model::pad_token_id() const {
   // GPT-2 has no pad token; padding positions are masked, so any id in range will do.

@@ -68,6 +68,8 @@ class Model {
   const std::string& config_json() const { return config_json_; }
   std::int64_t vocab_size() const;
   std::int64_t max_positions() const;
+  // InputError "--max-length N exceeds the model's P positions" (checked before any work).
+  void check_length(std::size_t max_length, const std::string& option = "--max-length") const;
   std::int64_t pad_token_id() const;
   std::int64_t max_span_length() const { return max_span_length_; }
   std::shared_ptr<torch::nn::Module> module() const { return module_; }

@@ -80,9 +80,7 @@ int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const Gl
     throw InputError(fmt::format("the model's vocabulary ({}) is smaller than the tokenizer's ({})", model->vocab_size(),
                                  tokenizer.vocab_size()));
   }
-  if (static_cast<std::int64_t>(args.max_length) > model->max_positions()) {
-    throw InputError(fmt::format("--max-length {} exceeds the model's {} positions", args.max_length, model->max_positions()));
-  }
+  model->check_length(args.max_length);
   spdlog::info("{}: {} parameters", architecture_name(arch), model->parameter_count());
   model->module()->train();
 

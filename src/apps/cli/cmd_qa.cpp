@@ -87,6 +87,7 @@ int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
   Tokenizer tokenizer = load_tokenizer(tokenizer_path);
   // Before the data: a wrong --init / --model-config fails at once.
   auto model = model_to_train({args.init, args.model_config, args.common.seed}, Architecture::kBertForQuestionAnswering, tokenizer, device);
+  model->check_length(args.window.max_length);
   model->module()->train();
   bool v2 = false;
   const auto questions = load_questions(args.train, global, &v2);
@@ -144,6 +145,7 @@ int run_qa_predict(const QaPredictArgs& args, const GlobalOptions& global) {
     throw InputError(InputLocation{args.model + "/config.json"}, "is a " + architecture_name(model.architecture()) +
                                                                     ", not a BertForQuestionAnswering");
   }
+  model.check_length(args.window.max_length);
   model.to(device, parse_dtype(args.dtype));
   model.module()->eval();
   Tokenizer tokenizer = load_tokenizer(tokenizer_for_model(args.model, args.tokenizer));

@@ -40,12 +40,14 @@ class ParagraphSax : public nlohmann::json_sax<nlohmann::json> {
     return true;
   }
   bool start_object(std::size_t) override {
+    expect_container(false);
     open(false);
     if (at(kArticle)) {
       ++article_;
       paragraph_ = -1;
       title_.clear();
       has_title_ = false;
+      has_paragraphs_ = false;
     }
     if (at(kParagraph)) {
       ++paragraph_;
@@ -69,6 +71,7 @@ class ParagraphSax : public nlohmann::json_sax<nlohmann::json> {
       }
     }
     if (at(kArticle)) {
+      if (!has_paragraphs_) fail(article_path(), "no \"paragraphs\" array");
       for (auto& p : pending_) {
         p.title = title_;
         fn_(p);
@@ -78,6 +81,7 @@ class ParagraphSax : public nlohmann::json_sax<nlohmann::json> {
     return close();
   }
   bool start_array(std::size_t) override {
+    expect_container(true);
     open(true);
     if (at(kData)) saw_data_ = true;
     return true;
@@ -96,6 +100,7 @@ class ParagraphSax : public nlohmann::json_sax<nlohmann::json> {
   // The open containers, each named by the key it sits under ("[]" inside an array, "" at the root).
   static constexpr const char* kData[] = {"", "data"};
   static constexpr const char* kArticle[] = {"", "data", "[]"};
+  static constexpr const char* kParagraphs[] = {"", "data", "[]", "paragraphs"};
   static constexpr const char* kParagraph[] = {"", "data", "[]", "paragraphs", "[]"};
   template <std::size_t N>
   bool at(const char* const (&path)[N]) const {
@@ -114,7 +119,30 @@ class ParagraphSax : public nlohmann::json_sax<nlohmann::json> {
     in_array_.pop_back();
     return true;
   }
-  bool scalar() { return true; }
+  // The shape read_squad accepts: data is an array of article objects, each with a
+  // "paragraphs" array of objects. Anything else is an error (as in qa predict), not "no
+  // paragraphs".
+  bool scalar() {
+    expect_container(false, true);
+    return true;
+  }
+  void expect_container(bool array, bool scalar = false) {
+    if (stack_.size() == 1 && key_ == "data" && !in_array_.back() && (scalar || !array)) fail("data", "not an array");
+    if (at(kData)) {
+      if (scalar || array) fail("data[" + std::to_string(article_ + 1) + "]", "not an object");
+    }
+    if (at(kArticle) && key_ == "paragraphs") {
+      if (scalar || !array) fail(article_path() + ".paragraphs", "not an array");
+      if (array) has_paragraphs_ = true;
+    }
+    if (at(kParagraphs) && (scalar || array)) {
+      fail(article_path() + ".paragraphs[" + std::to_string(paragraph_ + 1) + "]", "not an object");
+    }
+  }
+  std::string article_path() const { return "data[" + std::to_string(article_) + "]"; }
+  [[noreturn]] void fail(const std::string& json_path, const std::string& what) const {
+    throw InputError(InputLocation{path_, 0, 0, json_path}, what);
+  }
 
   const std::string& path_;
   std::function<void(Paragraph&)> fn_;
@@ -122,7 +150,7 @@ class ParagraphSax : public nlohmann::json_sax<nlohmann::json> {
   std::vector<bool> in_array_;
   std::string key_, title_, context_;
   std::vector<Paragraph> pending_;  // paragraphs seen before their article's title
-  bool has_context_ = false, has_title_ = false, saw_data_ = false;
+  bool has_context_ = false, has_title_ = false, saw_data_ = false, has_paragraphs_ = false;
   long article_ = -1, paragraph_ = -1;
 };
 

@@ -6,10 +6,12 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/fingerprint.h"
 #include "core/progress.h"
 #include "core/utf8.h"
 #include "data/squad.h"
@@ -50,13 +52,41 @@ struct UnitStream {
 // shard's units into chunks of run.chunk, and commits work(units, indices)'s output lines chunk
 // by chunk. Memory holds one chunk. Returns the stage's stats (inputs, outputs, seconds,
 // resumed_from).
+// What a stage's output depends on: the stage, its input file, the model and the options
+// (chunk size and threads do not change a byte, so they are not part of it).
+nlohmann::json stage_fingerprint(const std::string& stage, const std::string& input, const std::string& model_dir,
+                                 const nlohmann::json& options, const Shard& shard) {
+  return {{"stage", stage},
+          {"input", file_identity(input)},
+          {"model", file_identity(model_dir + "/model.safetensors")},
+          {"options", options},
+          {"shard", fmt::format("{}/{}", shard.index, shard.count)}};
+}
+
+void check_stage_fingerprint(const std::string& file, const nlohmann::json& recorded, const nlohmann::json& current,
+                             const std::string& remedy) {
+  if (recorded.is_null()) return;  // written before fingerprints
+  const auto mismatch = fingerprint_mismatch(recorded, current);
+  if (!mismatch.empty()) throw InputError(InputLocation{file}, "was made by another run (" + mismatch + "); " + remedy);
+}
+
+nlohmann::json read_json_file(const std::string& path) {
+  auto j = nlohmann::json::parse(read_file(path), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw InputError(InputLocation{path}, "is not a JSON object (a damaged stage file: delete it)");
+  return j;
+}
+
 template <class Unit>
 nlohmann::json run_chunks(
     const std::string& stage, const std::string& out, const UnitStream<Unit>& input, const StageRun& run,
+    const nlohmann::json& fingerprint,
     const std::function<std::string(std::vector<Unit>&, const std::vector<std::size_t>&, std::size_t& outputs)>& work) {
   const auto stats_path = out + ".stats.json";
   if (fs::exists(out) && fs::exists(stats_path)) {
-    auto done = nlohmann::json::parse(read_file(stats_path));
+    auto done = read_json_file(stats_path);
+    check_stage_fingerprint(stats_path, done.value("fingerprint", nlohmann::json()), fingerprint,
+                            "delete " + out + " to redo the stage, or choose another --out");
+    spdlog::info("{}: {} is finished (same input, model and options): skipped", stage, out);
     done["skipped_finished_stage"] = true;
     return done;
   }
@@ -67,7 +97,9 @@ nlohmann::json run_chunks(
   std::size_t done_units = 0, outputs = 0;
   std::uint64_t done_bytes = 0;
   if (fs::exists(partial) && fs::exists(marker)) {
-    const auto m = nlohmann::json::parse(read_file(marker));
+    const auto m = read_json_file(marker);
+    check_stage_fingerprint(marker, m.value("fingerprint", nlohmann::json()), fingerprint,
+                            "delete " + partial + " to start the stage afresh");
     done_units = m.at("units").get<std::size_t>();
     done_bytes = m.at("bytes").get<std::uint64_t>();
     outputs = m.at("outputs").get<std::size_t>();
@@ -105,7 +137,8 @@ nlohmann::json run_chunks(
     }
     done_units += chunk.size();
     done_bytes += text.size();
-    write_file_atomic(marker, nlohmann::json{{"units", done_units}, {"bytes", done_bytes}, {"outputs", outputs}}.dump());
+    write_file_atomic(marker, nlohmann::json{{"units", done_units}, {"bytes", done_bytes}, {"outputs", outputs},
+                                             {"fingerprint", fingerprint}}.dump());
     progress.advance(chunk.size());
     chunk.clear();
     indices.clear();
@@ -130,7 +163,7 @@ nlohmann::json run_chunks(
   nlohmann::json stats = {{"stage", stage},   {"inputs", owned_units},   {"outputs", outputs},
                           {"seconds", seconds}, {"resumed_from", resumed_from},
                           {"inputs_per_s", seconds > 0 ? static_cast<double>(owned_units - resumed_from) / seconds : 0.0},
-                          {"shard", fmt::format("{}/{}", run.shard.index, run.shard.count)}};
+                          {"shard", fmt::format("{}/{}", run.shard.index, run.shard.count)}, {"fingerprint", fingerprint}};
   write_file_atomic(stats_path, stats.dump(2) + "\n");
   return stats;
 }
@@ -159,6 +192,7 @@ nlohmann::json run_answer_stage(const std::string& model_dir, const std::string&
                                 const AnswerSamplingOptions& sampling, std::size_t max_length, std::size_t stride,
                                 const StageRun& run) {
   auto model = Model::load(model_dir);
+  model.check_length(max_length);
   model.module()->eval();
   Tokenizer tokenizer = load_tokenizer(model_dir);  // the model directory holds its tokenizer
   std::size_t empty = 0;
@@ -169,7 +203,10 @@ nlohmann::json run_answer_stage(const std::string& model_dir, const std::string&
                                     },
                                     [&](const std::function<void(Paragraph&)>& fn) { for_each_paragraph(paragraphs_path, fn); }};
   AnswerFeatureOptions fo{max_length, stride, static_cast<std::size_t>(model.max_span_length())};
-  auto stats = run_chunks<Paragraph>("answers", out, input, run,
+  const nlohmann::json options = {{"per_context", sampling.per_context}, {"top_k", sampling.top_k},   {"top_p", sampling.top_p},
+                                   {"temperature", sampling.temperature}, {"greedy", sampling.greedy}, {"seed", sampling.seed},
+                                   {"max_length", max_length},           {"stride", stride}};
+  auto stats = run_chunks<Paragraph>("answers", out, input, run, stage_fingerprint("answers", paragraphs_path, model_dir, options, run.shard),
                                      [&](std::vector<Paragraph>& paragraphs, const std::vector<std::size_t>& units, std::size_t& outputs) {
     std::vector<AnswerContext> contexts;
     for (const auto& p : paragraphs) contexts.push_back({p.id, p.context, {}});
@@ -203,7 +240,12 @@ nlohmann::json run_question_stage(const std::string& model_dir, const std::strin
   Tokenizer tokenizer = load_tokenizer(model_dir);  // the model directory holds its tokenizer
   const auto special = QuestionTokens::of(tokenizer);
   std::size_t unusable = 0;
+  const nlohmann::json options = {{"per_answer", sampling.per_answer},   {"max_new_tokens", sampling.max_new_tokens},
+                                   {"top_k", sampling.top_k},             {"top_p", sampling.top_p},
+                                   {"temperature", sampling.temperature}, {"seed", sampling.seed},
+                                   {"batch_size", sampling.batch_size},   {"use_cache", sampling.use_cache}};
   auto stats = run_chunks<Record>("questions", out, record_stream(answers_path), run,
+                                  stage_fingerprint("questions", answers_path, model_dir, options, run.shard),
                                   [&](std::vector<Record>& records, const std::vector<std::size_t>& units, std::size_t& outputs) {
     std::vector<QuestionFeature> prompts;
     for (const auto& [r, line] : records) {
@@ -243,9 +285,16 @@ nlohmann::json run_filter_stage(const std::string& model_dir, const std::string&
                                 const FilterOptions& options, const StageRun& run) {
   if (options.mode != "exact" && options.mode != "f1") throw InputError("filter mode must be exact or f1, not '" + options.mode + "'");
   auto model = Model::load(model_dir);
+  model.check_length(options.max_length);
   model.module()->eval();
   Tokenizer tokenizer = load_tokenizer(model_dir);  // the model directory holds its tokenizer
+  const nlohmann::json fingerprint_options = {{"mode", options.mode},
+                                               {"f1_threshold", options.f1_threshold},
+                                               {"max_length", options.max_length},
+                                               {"stride", options.stride},
+                                               {"max_answer_length", options.max_answer_length}};
   auto stats = run_chunks<Record>("filter", out, record_stream(questions_path), run,
+                                  stage_fingerprint("filter", questions_path, model_dir, fingerprint_options, run.shard),
                                   [&](std::vector<Record>& records, const std::vector<std::size_t>& units, std::size_t& outputs) {
     std::vector<QaQuestion> questions;
     for (std::size_t i = 0; i < records.size(); ++i) {
