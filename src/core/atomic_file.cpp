@@ -1,6 +1,7 @@
 #include "core/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -59,6 +60,20 @@ void fsync_directory(const std::string& dir) {
 }  // namespace
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+    // A device, a FIFO or /dev/stdout: written in place (renaming over it would replace it).
+    direct_ = true;
+    file_ = std::fopen(path_.c_str(), "wb");
+    if (!file_) throw InputError(InputLocation{path_}, std::string("cannot open output: ") + std::strerror(errno));
+    return;
+  }
+  std::error_code ec;
+  if (std::filesystem::is_symlink(path_, ec)) {
+    // Replace the link's target, not the link.
+    const auto resolved = std::filesystem::weakly_canonical(path_, ec);
+    if (!ec) path_ = resolved.string();
+  }
   const std::filesystem::path target(path_);
   const auto dir = target.parent_path();
   temp_path_ = (dir / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
@@ -83,6 +98,14 @@ void AtomicFile::write(std::string_view data) {
 
 void AtomicFile::commit() {
   if (!file_) throw std::logic_error("AtomicFile::commit twice: " + path_);
+  if (direct_) {
+    const bool ok = std::fflush(file_) == 0;
+    const int err = errno;
+    std::fclose(file_);
+    file_ = nullptr;
+    if (!ok) throw InputError(InputLocation{path_}, std::string("cannot write output: ") + std::strerror(err));
+    return;
+  }
   const bool ok = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
   const int saved_errno = errno;
   std::fclose(file_);
@@ -101,6 +124,7 @@ void AtomicFile::discard() {
   if (!file_) return;
   std::fclose(file_);
   file_ = nullptr;
+  if (direct_) return;
   ::unlink(temp_path_.c_str());
   unregister_temp(slot_);
 }

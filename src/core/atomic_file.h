@@ -3,6 +3,8 @@
 // target; commit() flushes, fsyncs, renames over the target and fsyncs the directory.
 // A destructor without commit() (an exception, bad input) deletes the temporary file, and
 // the CLI's SIGINT/SIGTERM handler deletes the ones still open, so no partial output stays.
+// A symlink's target is replaced (not the link); a character device, FIFO or socket
+// (/dev/null, /dev/stdout, a named pipe) is written in place.
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -29,6 +31,7 @@ class AtomicFile {
   std::string temp_path_;
   std::FILE* file_ = nullptr;
   int slot_ = -1;  // index in the signal-cleanup table
+  bool direct_ = false;  // a device or FIFO: written in place, nothing to rename
 };
 
 void write_file_atomic(const std::string& path, std::string_view content);

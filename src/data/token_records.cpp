@@ -37,6 +37,9 @@ std::vector<TokenRecord> read_token_records(const std::string& path, std::int64_
         throw InputError(InputLocation{path, line_no}, "token_type_ids / attention_mask length differs from input_ids");
       }
     }
+    for (const auto m : r.attention_mask) {
+      if (m != 0 && m != 1) throw InputError(InputLocation{path, line_no, 0, "attention_mask"}, "values must be 0 or 1, not " + std::to_string(m));
+    }
     for (const auto id : r.input_ids) {
       if (id < 0 || (vocab_size > 0 && id >= vocab_size)) {
         throw InputError(InputLocation{path, line_no}, "token id " + std::to_string(id) + " outside the vocabulary of " +

@@ -40,6 +40,14 @@ BertConfig BertConfig::parse(const std::string& text, const std::string& name) {
       c.type_vocab_size <= 0) {
     throw InputError(InputLocation{name}, "sizes must be positive");
   }
+  check_probability(c.hidden_dropout_prob, "hidden_dropout_prob", name);
+  check_probability(c.attention_probs_dropout_prob, "attention_probs_dropout_prob", name);
+  const double h = static_cast<double>(c.hidden_size);
+  check_parameter_count(h * (static_cast<double>(c.vocab_size) + static_cast<double>(c.max_position_embeddings) +
+                             static_cast<double>(c.type_vocab_size)) +
+                            static_cast<double>(c.num_hidden_layers) * (4 * h * h + 2 * h * static_cast<double>(c.intermediate_size)),
+                        name);
+  if (!(c.layer_norm_eps > 0)) throw InputError(InputLocation{name, 0, 0, "layer_norm_eps"}, "must be positive");
   if (!is_supported_activation(c.hidden_act)) {
     throw InputError(InputLocation{name, 0, 0, "hidden_act"}, "unsupported activation '" + c.hidden_act + "'");
   }

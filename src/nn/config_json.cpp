@@ -13,4 +13,15 @@ nlohmann::json parse_config_json(const std::string& text, const std::string& nam
   return j;
 }
 
+void check_probability(double p, const char* key, const std::string& name) {
+  if (!(p >= 0 && p < 1)) throw InputError(InputLocation{name, 0, 0, key}, "must be in [0, 1), not " + std::to_string(p));
+}
+
+void check_parameter_count(double parameters, const std::string& name) {
+  if (parameters > 17179869184.0) {
+    throw InputError(InputLocation{name}, "sizes give " + std::to_string(static_cast<long long>(parameters)) +
+                                              " parameters, more than frugal can hold (2^34)");
+  }
+}
+
 }  // namespace frugal

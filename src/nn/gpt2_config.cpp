@@ -39,6 +39,14 @@ Gpt2Config Gpt2Config::parse(const std::string& text, const std::string& name) {
   if (c.vocab_size <= 0 || c.n_layer < 0 || c.n_positions <= 0 || c.n_inner < 0 || c.type_vocab_size < 0) {
     throw InputError(InputLocation{name}, "sizes must be positive");
   }
+  check_probability(c.resid_pdrop, "resid_pdrop", name);
+  check_probability(c.embd_pdrop, "embd_pdrop", name);
+  check_probability(c.attn_pdrop, "attn_pdrop", name);
+  const double e = static_cast<double>(c.n_embd), inner = c.n_inner > 0 ? static_cast<double>(c.n_inner) : 4 * e;
+  check_parameter_count(e * (static_cast<double>(c.vocab_size) + static_cast<double>(c.n_positions) + static_cast<double>(c.type_vocab_size)) +
+                            static_cast<double>(c.n_layer) * (4 * e * e + 2 * e * inner),
+                        name);
+  if (!(c.layer_norm_epsilon > 0)) throw InputError(InputLocation{name, 0, 0, "layer_norm_epsilon"}, "must be positive");
   if (!is_supported_activation(c.activation_function)) {
     throw InputError(InputLocation{name, 0, 0, "activation_function"},
                      "unsupported activation '" + c.activation_function + "'");

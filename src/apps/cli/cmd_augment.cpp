@@ -24,6 +24,7 @@ struct TangArgs {
 };
 
 int run_tang(const TangArgs& args, const GlobalOptions& global) {
+  AtomicFile out(args.output);  // opened first: an unwritable --output fails before the work
   if (!args.seed_given) throw InputError("--seed is required: every random choice takes a seed");
   std::vector<std::vector<std::string>> rows;
   for_each_line(args.input, [&](std::string& line, std::uint64_t line_no) {
@@ -82,7 +83,6 @@ int run_tang(const TangArgs& args, const GlobalOptions& global) {
   });
   progress.finish();
 
-  AtomicFile out(args.output);
   auto write_row = [&](const std::vector<std::string>& row) {
     std::string line;
     for (std::size_t k = 0; k < row.size(); ++k) line += (k ? "\t" : "") + row[k];
@@ -114,14 +114,14 @@ void register_augment_command(CLI::App& app, CommandTable& table, const GlobalOp
   tang->add_option("--input", args->input, "GLUE-style TSV with a header")->required();
   tang->add_option("--output", args->output, "TSV: the input rows, then the augmented rows (labels kept)")->required();
   tang->add_option("--columns", args->columns, "Text column(s), comma-separated (default: sentence, or a pair)");
-  tang->add_option("--p-mask", args->options.p_mask, "Probability of masking a word")->capture_default_str();
-  tang->add_option("--p-pos", args->options.p_pos, "Probability of a same-POS replacement")->capture_default_str();
-  tang->add_option("--p-ng", args->options.p_ng, "Probability of keeping only an n-gram (n in 1..5)")->capture_default_str();
+  tang->add_option("--p-mask", args->options.p_mask, "Probability of masking a word")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  tang->add_option("--p-pos", args->options.p_pos, "Probability of a same-POS replacement")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  tang->add_option("--p-ng", args->options.p_ng, "Probability of keeping only an n-gram (n in 1..5)")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   tang->add_option("--n-iter", args->options.n_iter, "Tries per example")->capture_default_str();
   tang->add_option("--mask-token", args->options.mask_token, "Mask token text")->capture_default_str();
   tang->add_option("--wordnet", args->wordnet, "WordNet dictionary directory (Debian wordnet-base)")->capture_default_str();
   tang->add_option("--seed", args->seed, "Seed of every random choice")->each([args](const std::string&) { args->seed_given = true; });
-  tang->add_option("--threads", args->threads, "Worker threads (results do not depend on it)");
+  tang->add_option("--threads", args->threads, "Worker threads (results do not depend on it)")->check(CLI::NonNegativeNumber);
   set_example(tang, "  frugal augment tang --input ../shared/data/sst2/train.tsv --output sst2-aug.tsv --seed 1 --n-iter 20");
   table.add(tang, [args, &global] { return run_tang(*args, global); });
 }

@@ -126,12 +126,12 @@ void register_mask_command(CLI::App& app, CommandTable& table, const GlobalOptio
   mask->add_option("--mode", args->mode, "words (exactly N words) or mlm")->required();
   mask->add_option("--words", args->words, "words mode: N per round, e.g. 1,2 (round 0 is the original)")->delimiter(',');
   mask->add_flag("--mask-short", args->mask_short, "words mode: mask examples with <= N words entirely (default: leave them)");
-  mask->add_option("--prob", args->prob, "mlm: masking probability")->capture_default_str();
+  mask->add_option("--prob", args->prob, "mlm: masking probability")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   mask->add_option("--max-predictions", args->max_predictions, "mlm: at most this many masked pieces")->capture_default_str();
   mask->add_flag("--per-word", args->per_word, "mlm: one 80/10/10 draw per word (default: per piece, as BERT)");
   mask->add_option("--rounds", args->rounds, "mlm: maskings per example (dynamic masking)")->capture_default_str();
   mask->add_option("--seed", args->seed, "Seed of every random choice")->each([args](const std::string&) { args->seed_given = true; });
-  mask->add_option("--threads", args->threads, "Worker threads (results do not depend on it)");
+  mask->add_option("--threads", args->threads, "Worker threads (results do not depend on it)")->check(CLI::NonNegativeNumber);
   mask->add_option("--output", args->output, "JSONL: ids, labels (-100 = not masked), source line, round")->required();
   set_example(mask,
               "  frugal mask --tokenizer ../shared/data/vocab/bert-base-uncased/vocab.txt --input ../shared/data/sst2/train.tsv \\\n"

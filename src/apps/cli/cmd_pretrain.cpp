@@ -141,7 +141,7 @@ void add_pretrain(CLI::App* parent, CommandTable& table, const GlobalOptions& gl
   cmd->add_option("--eval-batches", a->eval_batches, "Use at most this many held-out batches (0: all)");
   cmd->add_option("--window", a->window, "Examples per bucketing/shuffling window (memory bound)")->capture_default_str();
   if (mlm) {
-    cmd->add_option("--mask-prob", a->mask_prob, "Masking probability")->capture_default_str();
+    cmd->add_option("--mask-prob", a->mask_prob, "Masking probability")->capture_default_str()->check(CLI::Range(0.0, 1.0));
     cmd->add_flag("--per-word", a->per_word, "One 80/10/10 draw per word (default: per piece, as BERT)");
   }
   a->train.lr = 5e-4;
@@ -167,7 +167,7 @@ void add_eval(CLI::App* parent, CommandTable& table, PretrainObjective objective
   cmd->add_option("--text", a->text, "Held-out text files")->required()->check(CLI::ExistingFile);
   cmd->add_option("--max-length", a->max_length, "Tokens per example")->capture_default_str();
   cmd->add_option("--batch-size", a->batch_size, "Examples per batch")->capture_default_str();
-  if (mlm) cmd->add_option("--mask-prob", a->mask_prob, "Masking probability")->capture_default_str();
+  if (mlm) cmd->add_option("--mask-prob", a->mask_prob, "Masking probability")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--seed", a->seed, "Seed of the masking (same seed = same masked positions)")->capture_default_str();
   cmd->add_option("--device", a->device, "cpu, cuda, cuda:N")->capture_default_str();
   cmd->add_option("--dtype", a->dtype, "float32, bfloat16, float16")->capture_default_str();

@@ -153,6 +153,8 @@ int run_tokenize(const TokenizeArgs& args, const GlobalOptions& global) {
   if (args.format != "ids" && args.format != "tokens" && args.format != "jsonl") {
     throw InputError("--format must be ids, tokens or jsonl, not '" + args.format + "'");
   }
+  std::unique_ptr<AtomicFile> file;  // opened first: an unwritable --output fails before the work
+  if (!args.output.empty()) file = std::make_unique<AtomicFile>(args.output);
   Tokenizer tokenizer = load_tokenizer(args.tokenizer);
   configure_lengths(tokenizer, args);
   std::vector<std::string> lines;
@@ -170,8 +172,6 @@ int run_tokenize(const TokenizeArgs& args, const GlobalOptions& global) {
   po.enabled = !global.no_progress;
   Progress progress(lines.size(), po);
 
-  std::unique_ptr<AtomicFile> file;
-  if (!args.output.empty()) file = std::make_unique<AtomicFile>(args.output);
   std::vector<Encoding> encodings;
   std::string out;
   for (std::size_t chunk = 0; chunk < lines.size(); chunk += kChunk) {

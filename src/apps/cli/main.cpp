@@ -76,6 +76,7 @@ static int run(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--threads", global.threads, "CPU threads for torch and BLAS (0: all available cores)")
       ->envname("FRUGAL_THREADS")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--mirror", global.mirror, "Data mirror directory (read-only), e.g. ../shared/data")
       ->envname("FRUGAL_MIRROR");

@@ -12,12 +12,12 @@ namespace frugal::cli {
 void add_train_options(CLI::App* cmd, TrainArgs& a, const std::string& out_help, bool with_eval) {
   cmd->add_option("--out", a.out, out_help)->required();
   cmd->add_option("--grad-accum", a.grad_accum, "Micro-batches per optimizer step")->capture_default_str();
-  cmd->add_option("--lr", a.lr, "Peak learning rate")->capture_default_str();
-  cmd->add_option("--warmup", a.warmup, "Warm-up as a fraction of the optimizer steps")->capture_default_str();
+  cmd->add_option("--lr", a.lr, "Peak learning rate")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--warmup", a.warmup, "Warm-up as a fraction of the optimizer steps")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--warmup-steps", a.warmup_steps, "Warm-up steps (overrides --warmup)");
   cmd->add_option("--schedule", a.schedule, "linear, cosine or constant decay after warm-up")->capture_default_str();
-  cmd->add_option("--weight-decay", a.weight_decay, "AdamW decay (not on biases / LayerNorm)")->capture_default_str();
-  cmd->add_option("--clip", a.clip, "Gradient-norm clipping (0: off)")->capture_default_str();
+  cmd->add_option("--weight-decay", a.weight_decay, "AdamW decay (not on biases / LayerNorm)")->capture_default_str()->check(CLI::NonNegativeNumber);
+  cmd->add_option("--clip", a.clip, "Gradient-norm clipping (0: off)")->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--autocast", a.autocast, "none, bf16 (CPU or CUDA) or fp16 (CUDA, loss scaling)")->capture_default_str();
   if (with_eval) {
     cmd->add_option("--eval-every", a.eval_every, "Steps between evaluations (default: only at the end)");
