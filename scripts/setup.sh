@@ -18,8 +18,8 @@ packages=(
   # Text corpora for MLM/LM pretraining (frugal data build-corpus) and the PyTorch peer
   dict-gcide fortunes python3-torch python3-numpy
   python3 bc
-  # bench/qagen_memory.sh measures peak memory with GNU time
-  time
+  # bench/qagen_memory.sh measures peak memory with GNU time; the fault tests inject kills with strace
+  time strace
 )
 
 missing=()

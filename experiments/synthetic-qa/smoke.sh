@@ -73,6 +73,22 @@ invariant() {
 invariant answers qagen answers --model answers/model --input paragraphs.txt --per-context 3 --max-length 192 --seed 1
 invariant questions qagen questions --model questions/model --input inv-answers.jsonl --per-answer 2 --max-new-tokens 16 --seed 1
 invariant filter qagen filter --model qa/model --input inv-questions.jsonl
+# A finished stage is reused only by the same run, and says so; another seed is refused.
+expect_refusal() {  # PATTERN COMMAND...: exit code 2 with PATTERN on stderr
+  local pattern=$1; shift
+  set +e
+  "$@" > /dev/null 2> refusal.txt
+  local rc=$?
+  set -e
+  [ "$rc" -eq 2 ] && grep -q -- "$pattern" refusal.txt || { echo "expected exit 2 and '$pattern' from: $*"; cat refusal.txt; exit 1; }
+}
+answers=(qagen answers --model answers/model --input paragraphs.txt --per-context 3 --max-length 192 --chunk 8 --out inv-answers.jsonl)
+f "${answers[@]}" --seed 1 2>&1 > /dev/null | grep -q "is finished (same input, model and options): skipped"
+expect_refusal "was made by another run (--seed was 1, now 2)" f "${answers[@]}" --seed 2
+echo '{"data": [{"title": "t", "paragraphs": "oops"}]}' > malformed.json
+expect_refusal "data\[0\].paragraphs: not an array" f qagen answers --model answers/model --input malformed.json --out m.jsonl
+[ ! -e m.jsonl ] || { echo "malformed SQuAD left an output"; exit 1; }
+expect_refusal "exceeds the model's 256 positions" f qa predict --model qa/model --data parts/C.json --max-length 512 --out p.json
 # A second run finds every stage finished.
 f qagen run --config pipeline.json > rerun.txt
 grep -q '"skipped_finished_stage": true' gen/report.json || { echo "finished stages were not skipped"; exit 1; }

@@ -68,11 +68,13 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     if (!file_) throw InputError(InputLocation{path_}, std::string("cannot open output: ") + std::strerror(errno));
     return;
   }
+  // Replace a link's target, not the link (following a chain, dangling targets included).
   std::error_code ec;
-  if (std::filesystem::is_symlink(path_, ec)) {
-    // Replace the link's target, not the link.
-    const auto resolved = std::filesystem::weakly_canonical(path_, ec);
-    if (!ec) path_ = resolved.string();
+  for (int hops = 0; hops < 40 && std::filesystem::is_symlink(path_, ec); ++hops) {
+    const std::filesystem::path link(path_);
+    const auto target = std::filesystem::read_symlink(link, ec);
+    if (ec) break;
+    path_ = (target.is_absolute() ? target : link.parent_path() / target).string();
   }
   const std::filesystem::path target(path_);
   const auto dir = target.parent_path();

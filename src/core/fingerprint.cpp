@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 namespace frugal {
 namespace {
 
@@ -59,9 +61,12 @@ nlohmann::json command_fingerprint(const nlohmann::json& config, const std::set<
   return out;
 }
 
-std::string fingerprint_mismatch(const nlohmann::json& recorded, const nlohmann::json& current) {
-  std::string text;
-  int shown = 0;
+namespace {
+
+bool is_file(const nlohmann::json& j) { return j.is_object() && j.contains("path"); }
+
+// Differences as "--key was A, now B", options spelled as on the command line.
+void collect_mismatches(const nlohmann::json& recorded, const nlohmann::json& current, std::vector<std::string>& out) {
   std::set<std::string> keys;
   for (const auto& [k, v] : recorded.items()) keys.insert(k);
   for (const auto& [k, v] : current.items()) keys.insert(k);
@@ -69,19 +74,38 @@ std::string fingerprint_mismatch(const nlohmann::json& recorded, const nlohmann:
     const auto a = recorded.contains(k) ? recorded[k] : nlohmann::json();
     const auto b = current.contains(k) ? current[k] : nlohmann::json();
     if (a == b) continue;
-    if (shown++ == 3) {
-      text += ", ...";
-      break;
+    if (a.is_object() && b.is_object() && !is_file(a) && !is_file(b)) {
+      collect_mismatches(a, b, out);
+      continue;
     }
-    if (!text.empty()) text += ", ";
-    if (a.is_object() && b.is_object() && a.value("path", "") == b.value("path", "")) {
-      text += fmt::format("--{} {} changed since ({} bytes then, {} now)", k, a.value("path", ""), short_text(a.value("bytes", nlohmann::json())),
-                          short_text(b.value("bytes", nlohmann::json())));
-    } else {
-      const auto show = [](const nlohmann::json& j) { return j.is_object() && j.contains("path") ? short_text(j["path"]) : short_text(j); };
-      text += fmt::format("--{} was {}, now {}", k, show(a), show(b));
+    std::string option = k;
+    for (auto& c : option) c = c == '_' ? '-' : c;
+    if (is_file(a) && is_file(b) && a["path"] == b["path"]) {
+      out.push_back(fmt::format("{} changed since (then {} bytes, now {})", short_text(a["path"]), short_text(a.value("bytes", nlohmann::json())),
+                                short_text(b.value("bytes", nlohmann::json()))));
+      continue;
     }
+    const auto show = [](const nlohmann::json& j) {
+      if (is_file(j)) return short_text(j["path"]);
+      if (j.is_array()) {
+        std::string text;
+        for (const auto& v : j) text += (text.empty() ? "" : ",") + (is_file(v) ? short_text(v["path"]) : short_text(v));
+        return text;
+      }
+      return short_text(j);
+    };
+    out.push_back(fmt::format("--{} was {}, now {}", option, show(a), show(b)));
   }
+}
+
+}  // namespace
+
+std::string fingerprint_mismatch(const nlohmann::json& recorded, const nlohmann::json& current) {
+  std::vector<std::string> all;
+  collect_mismatches(recorded, current, all);
+  std::string text;
+  for (std::size_t i = 0; i < all.size() && i < 3; ++i) text += (i ? ", " : "") + all[i];
+  if (all.size() > 3) text += ", ...";
   return text;
 }
 

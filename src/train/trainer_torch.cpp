@@ -134,6 +134,11 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
   // One run per output directory: a second one would interleave metrics and race on pruning.
   std::optional<DirectoryLock> lock;
   if (leader) lock.emplace(options.out_dir);
+  if (!options.resume && leader && std::filesystem::exists(root)) {
+    // Afresh means afresh: an earlier run's checkpoints would otherwise be mixed with this one's.
+    spdlog::info("--no-resume: removing the earlier run's checkpoints in {}", root);
+    std::filesystem::remove_all(root);
+  }
   if (options.resume) {
     if (const auto dir = latest_checkpoint(root)) {
       const auto st = load_checkpoint(*dir, model, optimizer);

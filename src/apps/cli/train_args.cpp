@@ -1,6 +1,7 @@
 #include "apps/cli/train_args.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/error.h"
 #include "core/fingerprint.h"
@@ -9,10 +10,23 @@
 
 namespace frugal::cli {
 
+// CLI::PositiveNumber lets NaN through (NaN <= 0 is false).
+const CLI::Validator kFinitePositive(
+    [](std::string& text) -> std::string {
+      double v = 0;
+      try {
+        v = std::stod(text);
+      } catch (const std::exception&) {
+        return "not a number: " + text;
+      }
+      return std::isfinite(v) && v > 0 ? std::string() : "must be a finite positive number, not " + text;
+    },
+    "POSITIVE");
+
 void add_train_options(CLI::App* cmd, TrainArgs& a, const std::string& out_help, bool with_eval) {
   cmd->add_option("--out", a.out, out_help)->required();
   cmd->add_option("--grad-accum", a.grad_accum, "Micro-batches per optimizer step")->capture_default_str();
-  cmd->add_option("--lr", a.lr, "Peak learning rate")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--lr", a.lr, "Peak learning rate")->capture_default_str()->check(kFinitePositive);
   cmd->add_option("--warmup", a.warmup, "Warm-up as a fraction of the optimizer steps")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--warmup-steps", a.warmup_steps, "Warm-up steps (overrides --warmup)");
   cmd->add_option("--schedule", a.schedule, "linear, cosine or constant decay after warm-up")->capture_default_str();
