@@ -42,12 +42,6 @@ std::once_flag g_inter_op_once;
 
 }  // namespace
 
-int available_cores() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (::sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return 1;
-}
 
 ThreadSettings current_threads() {
   ThreadSettings s;

@@ -1,4 +1,4 @@
-// frugal qa train | predict: extractive QA (BERT span model) on SQuAD JSON, with sliding windows
+// frugal qa train | predict (the qa command and its baseline: cmd_qa_baseline.cpp): extractive QA (BERT span model) on SQuAD JSON, with sliding windows
 // over long contexts, n-best decoding and no-answer scoring for SQuAD v2.0.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -15,7 +15,6 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "nn/device_torch.h"
-#include "tasks/qa/overlap_baseline.h"
 #include "tasks/qa/qa_model_torch.h"
 #include "tasks/qa/squad_eval.h"
 #include "text/tokenizer_loader.h"
@@ -166,13 +165,8 @@ int run_qa_predict(const QaPredictArgs& args, const GlobalOptions& global) {
 
 }  // namespace
 
-void register_qa_command(CLI::App& app, CommandTable& table, const GlobalOptions& global) {
-  auto* qa = app.add_subcommand("qa", "Extractive question answering: train and predict on SQuAD JSON");
-  qa->require_subcommand(1);
-  set_example(qa, "  frugal qa train --train train.json --dev dev.json --init runs/bert-small/model --epochs 2 --seed 1 --out runs/qa\n"
-                  "  frugal qa predict --model runs/qa/model --data dev.json --out predictions.json");
-
-  auto* train_cmd = qa->add_subcommand("train", "Fine-tune a BERT span model (from an MLM checkpoint or from scratch)");
+void register_qa_model_commands(CLI::App& qa, CommandTable& table, const GlobalOptions& global) {
+  auto* train_cmd = qa.add_subcommand("train", "Fine-tune a BERT span model (from an MLM checkpoint or from scratch)");
   auto a = std::make_shared<QaTrainArgs>();
   train_cmd->add_option("--train", a->train, "SQuAD JSON files (or registered names)")->required();
   train_cmd->add_option("--dev", a->dev, "SQuAD JSON scored (EM/F1) every --eval-every steps and at the end");
@@ -187,7 +181,7 @@ void register_qa_command(CLI::App& app, CommandTable& table, const GlobalOptions
   set_example(train_cmd, "  frugal qa train --train squad-v1.1-dev --init runs/bert-small/model --epochs 2 --seed 1 --out runs/qa");
   table.add(train_cmd, [a, &global] { return run_qa_train(*a, global); });
 
-  auto* predict = qa->add_subcommand("predict", "Answer the questions of a SQuAD JSON file: predictions (and n-best, na-probs)");
+  auto* predict = qa.add_subcommand("predict", "Answer the questions of a SQuAD JSON file: predictions (and n-best, na-probs)");
   auto p = std::make_shared<QaPredictArgs>();
   predict->add_option("--model", p->model, "A BertForQuestionAnswering model directory")->required();
   predict->add_option("--data", p->data, "SQuAD JSON (or a registered name)")->required();
@@ -202,24 +196,6 @@ void register_qa_command(CLI::App& app, CommandTable& table, const GlobalOptions
   set_example(predict, "  frugal qa predict --model runs/qa/model --data squad-v2.0-dev --out preds.json --na-probs na.json\n"
                        "  frugal eval squad squad-v2.0-dev preds.json --na-prob na.json");
   table.add(predict, [p, &global] { return run_qa_predict(*p, global); });
-
-  auto* baseline = qa->add_subcommand("baseline", "The lexical question-overlap baseline (no model): predictions JSON");
-  auto b = std::make_shared<std::pair<std::string, std::string>>();
-  baseline->add_option("--data", b->first, "SQuAD JSON (or a registered name)")->required();
-  baseline->add_option("--out", b->second, "predictions.json: {id: answer}")->required();
-  set_example(baseline, "  frugal qa baseline --data dev.json --out baseline.json && frugal eval squad dev.json baseline.json");
-  table.add(baseline, [b, &global] {
-    const auto data = read_squad(resolve_data_argument(b->first, global));
-    nlohmann::json predictions = nlohmann::json::object();
-    for (const auto& article : data.articles) {
-      for (const auto& paragraph : article.paragraphs) {
-        for (const auto& q : paragraph.qas) predictions[q.id] = overlap_baseline_answer(paragraph.context, q.question).text;
-      }
-    }
-    write_file_atomic(b->second, predictions.dump() + "\n");
-    std::cerr << fmt::format("{}: {} questions\n", b->second, predictions.size());
-    return 0;
-  });
 }
 
 }  // namespace frugal::cli

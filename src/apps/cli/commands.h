@@ -58,6 +58,18 @@ void register_pretrain_command(CLI::App& app, CommandTable& table, const GlobalO
 void register_lm_eval_commands(CLI::App& eval, CommandTable& table);
 void register_launch_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_qa_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_qa_model_commands(CLI::App& qa, CommandTable& table, const GlobalOptions& global);  // qa train | predict
+void register_plot_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+
+// The torch-free `frugal` binary registers the commands that need libtorch as placeholders
+// (torch_commands.cpp): listed in --help, they hand the whole command line to the full CLI in
+// libfrugal-torch.so, loaded only then. This is that CLI's entry point.
+extern "C" int frugal_cli_main(int argc, char** argv);
+// Loads libfrugal-torch.so (beside the binary) and runs frugal_cli_main; a clear error if absent.
+int run_with_torch(int argc, char** argv);
+// The torch-free binary's command line, for the stand-ins that hand it on.
+void remember_command_line(int argc, char** argv);
+int hand_command_line_to_torch();
 void register_qagen_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_augment_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 

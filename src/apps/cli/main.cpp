@@ -1,7 +1,11 @@
 // frugal: one binary, git-style subcommands. This file holds only the global options,
-// config handling and the error policy; each command lives in its own cmd_*.cpp.
-#include <c10/util/Exception.h>
+// config handling and the error policy; each command lives in its own cmd_*.cpp. It is built
+// twice: as the torch-free `frugal` executable (FRUGAL_TORCH_FREE, with stand-ins for the torch
+// commands, torch_commands.cpp) and as frugal_cli_main in libfrugal-torch.so (every command).
 #include <CLI/CLI.hpp>
+#ifndef FRUGAL_TORCH_FREE
+#include <c10/util/Exception.h>
+#endif
 
 #include <cstring>
 #include <filesystem>
@@ -99,6 +103,7 @@ static int run(int argc, char** argv) {
   register_qa_command(app, table, global);
   register_qagen_command(app, table, global);
   register_demo_command(app, table, global);
+  register_plot_command(app, table, global);
 
   try {
     app.parse(argc, argv);
@@ -118,7 +123,9 @@ static int run(int argc, char** argv) {
   }
   global.command_config = nlohmann::json::parse(app.config_to_str(true, false), nullptr, false);
   log_init(global.log_level);
-  configure_threads(global.threads);
+#ifndef FRUGAL_TORCH_FREE
+  configure_threads(global.threads);  // the torch-free commands size their own worker pools
+#endif
   const Runner* runner = table.selected();
   if (!runner) {
     std::cerr << "error: no command given (see frugal --help)\n";
@@ -129,7 +136,12 @@ static int run(int argc, char** argv) {
 
 }  // namespace frugal::cli
 
+#ifdef FRUGAL_TORCH_FREE
 int main(int argc, char** argv) {
+  frugal::cli::remember_command_line(argc, argv);
+#else
+extern "C" int frugal_cli_main(int argc, char** argv) {
+#endif
   frugal::install_temp_cleanup_on_signals();
   try {
     return frugal::cli::run(argc, argv);
@@ -140,9 +152,11 @@ int main(int argc, char** argv) {
     // An output path that cannot be made (a file where a directory goes, /proc, no space).
     std::cerr << "error: " << (e.path1().empty() ? std::string() : e.path1().string() + ": ") << e.code().message() << "\n";
     return frugal::kExitBadInput;
+#ifndef FRUGAL_TORCH_FREE
   } catch (const c10::Error& e) {
     std::cerr << "error: " << e.what_without_backtrace() << "\n";
     return 1;
+#endif
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

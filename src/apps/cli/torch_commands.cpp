@@ -1,0 +1,98 @@
+// The torch-free `frugal` binary's stand-ins for the commands that need libtorch. Each is listed
+// in --help with its summary, accepts any arguments, and hands the whole command line to the
+// full CLI in libfrugal-torch.so, which the binary opens only then: `frugal tokenize` or
+// `frugal --version` never pay libtorch's start-up (docs/benchmarks.md).
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "apps/cli/commands.h"
+
+namespace frugal::cli {
+namespace {
+
+int g_argc = 0;
+char** g_argv = nullptr;
+
+void add_torch_command(CLI::App& parent, CommandTable& table, const std::string& name, const std::string& summary) {
+  auto* cmd = parent.add_subcommand(name, summary);
+  cmd->allow_extras();
+  cmd->allow_config_extras(CLI::config_extras_mode::capture);
+  cmd->set_help_flag();  // its --help comes from the full CLI
+  cmd->footer("Run 'frugal " + (parent.get_parent() ? parent.get_name() + " " : std::string()) + name + " --help' for its options.");
+  table.add(cmd, [] { return hand_command_line_to_torch(); });
+}
+
+std::string self_directory() {
+  char buffer[PATH_MAX];
+  const auto n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  if (n <= 0) return ".";
+  return std::filesystem::path(std::string(buffer, static_cast<std::size_t>(n))).parent_path().string();
+}
+
+}  // namespace
+
+void remember_command_line(int argc, char** argv) {
+  g_argc = argc;
+  g_argv = argv;
+}
+
+int hand_command_line_to_torch() { return run_with_torch(g_argc, g_argv); }
+
+int run_with_torch(int argc, char** argv) {
+  // libgomp reads its wait policy once, when it loads (with libtorch, below): passive waiting
+  // lets two frugal jobs share the cores instead of spinning against each other (measured in
+  // docs/benchmarks.md, "Two jobs on two cores"). An explicit OMP_WAIT_POLICY is kept.
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+  std::vector<std::string> candidates;
+  if (const char* explicit_path = std::getenv("FRUGAL_TORCH_LIBRARY")) candidates.emplace_back(explicit_path);
+  const auto dir = self_directory();
+  candidates.push_back(dir + "/libfrugal-torch.so");
+  candidates.push_back(dir + "/../lib/frugal/libfrugal-torch.so");
+  std::string errors;
+  for (const auto& path : candidates) {
+    if (!std::filesystem::exists(path)) continue;
+    void* library = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!library) {
+      errors = ::dlerror();
+      break;
+    }
+    using Main = int (*)(int, char**);
+    auto entry = reinterpret_cast<Main>(::dlsym(library, "frugal_cli_main"));
+    if (!entry) {
+      errors = path + " has no frugal_cli_main";
+      break;
+    }
+    return entry(argc, argv);
+  }
+  std::cerr << "error: this command needs libtorch, and frugal cannot load its torch library ("
+            << (errors.empty() ? candidates[1] + " is missing" : errors)
+            << "); reinstall frugal with libfrugal-torch.so beside the binary, or set FRUGAL_TORCH_LIBRARY\n";
+  return 1;
+}
+
+void register_model_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
+  add_torch_command(app, table, "model", "Create, inspect and run models (BERT, GPT-2): init, info, forward");
+}
+void register_pretrain_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
+  add_torch_command(app, table, "pretrain", "Pretrain a model from scratch or continue: mlm (BERT) | lm (GPT-2)");
+}
+void register_qagen_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
+  add_torch_command(app, table, "qagen", "Synthetic QA data: train the generators, run answers -> questions -> filter");
+}
+void register_lm_eval_commands(CLI::App& eval, CommandTable& table) {
+  add_torch_command(eval, table, "mlm", "Masked-token perplexity of a BERT model on text");
+  add_torch_command(eval, table, "lm", "Next-token perplexity of a GPT-2 model on text");
+}
+void register_qa_model_commands(CLI::App& qa, CommandTable& table, const GlobalOptions&) {
+  add_torch_command(qa, table, "train", "Fine-tune a BERT span model (from an MLM checkpoint or from scratch)");
+  add_torch_command(qa, table, "predict", "Answer the questions of a SQuAD JSON file: predictions (and n-best, na-probs)");
+}
+
+}  // namespace frugal::cli
