@@ -12,6 +12,8 @@ void log_init(const std::string& level) {
     throw InputError("unknown log level '" + level + "' (trace, debug, info, warn, error, off)");
   }
   static auto logger = [] {
+    // spdlog's registry is shared by the binary and libfrugal-torch.so: reuse what is there.
+    if (auto existing = spdlog::get("frugal")) return existing;
     auto l = spdlog::stderr_color_mt("frugal");
     l->set_pattern("%^[%H:%M:%S.%e %L]%$ %v");
     spdlog::set_default_logger(l);

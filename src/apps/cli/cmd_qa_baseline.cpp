@@ -37,6 +37,4 @@ void register_qa_command(CLI::App& app, CommandTable& table, const GlobalOptions
   });
 }
 
-}
-
 }  // namespace frugal::cli

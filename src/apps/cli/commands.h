@@ -70,6 +70,8 @@ int run_with_torch(int argc, char** argv);
 // The torch-free binary's command line, for the stand-ins that hand it on.
 void remember_command_line(int argc, char** argv);
 int hand_command_line_to_torch();
+// Whether argv names one of those stand-ins (then the full CLI parses it).
+bool names_torch_command(const CLI::App& app, int argc, char** argv);
 void register_qagen_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_augment_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 

@@ -105,6 +105,9 @@ static int run(int argc, char** argv) {
   register_demo_command(app, table, global);
   register_plot_command(app, table, global);
 
+#ifdef FRUGAL_TORCH_FREE
+  if (names_torch_command(app, argc, argv)) return hand_command_line_to_torch();
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,12 +20,12 @@ namespace {
 
 int g_argc = 0;
 char** g_argv = nullptr;
+std::set<const CLI::App*> g_torch_commands;
 
 void add_torch_command(CLI::App& parent, CommandTable& table, const std::string& name, const std::string& summary) {
   auto* cmd = parent.add_subcommand(name, summary);
-  cmd->allow_extras();
-  cmd->allow_config_extras(CLI::config_extras_mode::capture);
-  cmd->set_help_flag();  // its --help comes from the full CLI
+  cmd->set_help_flag();  // --help too goes to the full CLI
+  g_torch_commands.insert(cmd);
   cmd->footer("Run 'frugal " + (parent.get_parent() ? parent.get_name() + " " : std::string()) + name + " --help' for its options.");
   table.add(cmd, [] { return hand_command_line_to_torch(); });
 }
@@ -44,6 +45,27 @@ void remember_command_line(int argc, char** argv) {
 }
 
 int hand_command_line_to_torch() { return run_with_torch(g_argc, g_argv); }
+
+bool names_torch_command(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* node = &app;
+  for (int i = 1; i < argc; ++i) {
+    const std::string token = argv[i];
+    if (token.size() > 1 && token[0] == '-') {
+      // An option of the command chosen so far (or of the root): skip its value.
+      const std::string name = token.substr(0, token.find('='));
+      const CLI::Option* option = node->get_option_no_throw(name);
+      if (option == nullptr && node != &app) option = app.get_option_no_throw(name);
+      if (option != nullptr && token.find('=') == std::string::npos && option->get_expected_min() > 0) ++i;
+      continue;
+    }
+    const CLI::App* sub = nullptr;
+    for (const auto* candidate : node->get_subcommands([&](const CLI::App* a) { return a->get_name() == token; })) sub = candidate;
+    if (sub == nullptr) return false;  // a positional argument of a torch-free command
+    if (g_torch_commands.count(sub)) return true;
+    node = sub;
+  }
+  return false;
+}
 
 int run_with_torch(int argc, char** argv) {
   // libgomp reads its wait policy once, when it loads (with libtorch, below): passive waiting
