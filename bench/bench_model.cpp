@@ -12,6 +12,7 @@
 
 #include <cstdlib>
 
+#include "bench_threads_env.h"
 #include "core/threads.h"
 #include "nn/bert_torch.h"
 #include "nn/gpt2_torch.h"
@@ -20,11 +21,6 @@
 
 namespace frugal {
 namespace {
-
-int bench_threads() {
-  const char* t = std::getenv("FRUGAL_BENCH_THREADS");
-  return t != nullptr ? std::atoi(t) : 2;
-}
 
 const char* kBert = R"({"vocab_size": 8000, "hidden_size": 256, "num_hidden_layers": 4, "num_attention_heads": 4,
                         "intermediate_size": 1024, "max_position_embeddings": 128})";

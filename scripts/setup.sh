@@ -20,6 +20,8 @@ packages=(
   python3 bc
   # bench/qagen_memory.sh measures peak memory with GNU time; the fault tests inject kills with strace
   time strace
+  # frugal plot draws with gnuplot (SVG and cairo PNG)
+  gnuplot-nox
 )
 
 missing=()

@@ -53,3 +53,6 @@ cp tokenizer/vocab.txt adapted-model/model/ 2>/dev/null || true
   echo " ]}"
 } > results.json
 cat results.json
+# The figures beside the table in docs/results.md: both pretraining runs' curves.
+f plot source-model/metrics.jsonl adapted-model/metrics.jsonl --label "source pretraining,target adaptation" \
+  --y loss,eval.loss --title "Masked-LM loss: pretraining, then continued pretraining on the target" --out curves.svg

@@ -64,3 +64,8 @@ cat results.json
 # 20 random generated pairs with their verdicts (seeded).
 python3 "$root/experiments/synthetic-qa/samples.py" gen/filtered.jsonl 20 20 > samples.md
 cat samples.md
+# The figure beside the table in docs/results.md: the generators' and QA models' training curves.
+f plot answers/metrics.jsonl questions/metrics.jsonl filter/metrics.jsonl --label "answer spans,question generator,filter QA" \
+  --y loss --title "Synthetic QA: training the three models on part A" --out generators.svg
+f plot qa-human/metrics.jsonl qa-unfiltered/metrics.jsonl qa-filtered/metrics.jsonl qa-both/metrics.jsonl \
+  --label "human B,synthetic unfiltered,synthetic filtered,synthetic + human" --y loss --title "QA fine-tuning, scored on part C" --out qa-training.svg

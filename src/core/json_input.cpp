@@ -2,16 +2,79 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+#include <cstdlib>
+#include <cstring>
+
 #include "core/error.h"
 #include "core/utf8.h"
 
 namespace frugal {
 
-simdjson::dom::element parse_json_text(simdjson::dom::parser& parser, std::string_view text, const std::string& name) {
+namespace {
+
+// Where simdjson's depth limit or 64-bit integer range is first exceeded (nlohmann accepts both,
+// so it cannot locate them): a scan outside strings. npos when not found.
+std::size_t offset_of_limit(std::string_view text, simdjson::error_code error) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > simdjson::DEFAULT_MAX_DEPTH && error == simdjson::DEPTH_ERROR) return i;
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    } else if ((c == '-' || (c >= '0' && c <= '9')) && error != simdjson::DEPTH_ERROR) {
+      std::size_t end = i + 1;
+      bool integer = true;
+      while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || std::strchr(".eE+-", text[end]))) {
+        integer = integer && std::isdigit(static_cast<unsigned char>(text[end]));
+        ++end;
+      }
+      const auto digits = end - i - (c == '-' ? 1 : 0);
+      if (integer && (digits > 20 || (digits >= 19 && std::strtod(std::string(text.substr(i, end - i)).c_str(), nullptr) >
+                                                            (c == '-' ? 9.2233720368547758e18 : 1.8446744073709552e19)))) {
+        return i;
+      }
+      i = end - 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+simdjson::dom::element parse_json_text(simdjson::dom::parser& parser, std::string_view text, const std::string& name,
+                                       std::uint64_t line) {
+  // FILE:LINE:COL for a line of a JSONL file, FILE:LINE:COL of the file otherwise.
+  const auto locate = [&](std::size_t offset) {
+    auto where = locate_offset(text, offset, name);
+    if (line > 0) where.line = line;
+    return where;
+  };
   const auto bad = find_invalid_utf8(text);
-  if (bad != kValidUtf8) throw InputError(locate_offset(text, bad, name), "invalid UTF-8");
-  auto result = parser.parse(text.data(), text.size(), true);
+  if (bad != kValidUtf8) throw InputError(locate(bad), "invalid UTF-8");
+  // A UTF-8 byte-order mark is not JSON, but editors write one and nlohmann (the streaming
+  // readers) skips it: so do these readers.
+  const std::size_t bom = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  auto result = parser.parse(text.data() + bom, text.size() - bom, true);
   if (result.error() == simdjson::SUCCESS) return result.value_unsafe();
+  if (result.error() == simdjson::DEPTH_ERROR ||
+      result.error() == simdjson::NUMBER_ERROR) {
+    const auto at = offset_of_limit(text, result.error());
+    if (at != std::string_view::npos) {
+      throw InputError(locate(at), result.error() == simdjson::DEPTH_ERROR
+                                       ? "JSON nested deeper than " + std::to_string(simdjson::DEFAULT_MAX_DEPTH) + " levels"
+                                       : std::string("a number beyond 64-bit integers"));
+    }
+  }
   // simdjson reports no position; nlohmann's parser does, and runs only on this error path.
   try {
     const auto reparsed = nlohmann::json::parse(text.begin(), text.end());
@@ -20,10 +83,10 @@ simdjson::dom::element parse_json_text(simdjson::dom::parser& parser, std::strin
     const std::string message = e.what();
     const auto colon = message.find("syntax error");
     const std::string detail = colon == std::string::npos ? message : message.substr(colon);
-    throw InputError(locate_offset(text, e.byte > 0 ? e.byte - 1 : 0, name), "malformed JSON: " + detail);
+    throw InputError(locate(e.byte > 0 ? e.byte - 1 : 0), "malformed JSON: " + detail);
   } catch (const std::exception&) {
   }
-  throw InputError(InputLocation{name}, std::string("malformed JSON: ") + simdjson::error_message(result.error()));
+  throw InputError(locate(0), std::string("malformed JSON: ") + simdjson::error_message(result.error()));
 }
 
 simdjson::dom::element parse_json_file(simdjson::dom::parser& parser, const std::string& path) {

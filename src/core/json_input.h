@@ -13,7 +13,8 @@ namespace frugal {
 // Loads and parses a whole JSON file. The parser owns the returned element's memory.
 simdjson::dom::element parse_json_file(simdjson::dom::parser& parser, const std::string& path);
 // Same for text already in memory; name is used in messages.
-simdjson::dom::element parse_json_text(simdjson::dom::parser& parser, std::string_view text, const std::string& name);
+simdjson::dom::element parse_json_text(simdjson::dom::parser& parser, std::string_view text, const std::string& name,
+                                       std::uint64_t line = 0);
 
 // Typed access that throws InputError("FILE: PATH: ...") on a missing field or wrong type.
 struct JsonContext {

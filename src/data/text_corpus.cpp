@@ -160,8 +160,7 @@ void read_mrqa_contexts(const std::string& path, std::set<std::string>& seen, co
     const std::string_view line(text.data() + start, end - start);
     start = end + 1;
     if (line.empty()) continue;
-    const std::string name = path + ":" + std::to_string(line_no);
-    const auto doc = parse_json_text(parser, line, name);
+    const auto doc = parse_json_text(parser, line, path, line_no);
     simdjson::dom::object o;
     if (doc.get(o) != simdjson::SUCCESS) continue;
     std::string_view context;
