@@ -78,6 +78,12 @@ void collect_mismatches(const nlohmann::json& recorded, const nlohmann::json& cu
       collect_mismatches(a, b, out);
       continue;
     }
+    if (a.is_array() && b.is_array() && a.size() == b.size()) {  // e.g. --corpus A B: name the file that differs
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i] != b[i]) collect_mismatches(nlohmann::json{{k, a[i]}}, nlohmann::json{{k, b[i]}}, out);
+      }
+      continue;
+    }
     std::string option = k;
     for (auto& c : option) c = c == '_' ? '-' : c;
     if (is_file(a) && is_file(b) && a["path"] == b["path"]) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -39,8 +40,8 @@ std::size_t offset_of_limit(std::string_view text, simdjson::error_code error) {
         ++end;
       }
       const auto digits = end - i - (c == '-' ? 1 : 0);
-      if (integer && (digits > 20 || (digits >= 19 && std::strtod(std::string(text.substr(i, end - i)).c_str(), nullptr) >
-                                                            (c == '-' ? 9.2233720368547758e18 : 1.8446744073709552e19)))) {
+      const double magnitude = std::fabs(std::strtod(std::string(text.substr(i, end - i)).c_str(), nullptr));
+      if (integer && (digits > 20 || (digits >= 19 && magnitude > (c == '-' ? 9.2233720368547758e18 : 1.8446744073709552e19)))) {
         return i;
       }
       i = end - 1;
