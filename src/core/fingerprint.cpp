@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/error.h"
+
 #include <vector>
 
 namespace frugal {
@@ -113,6 +115,13 @@ std::string fingerprint_mismatch(const nlohmann::json& recorded, const nlohmann:
   for (std::size_t i = 0; i < all.size() && i < 3; ++i) text += (i ? ", " : "") + all[i];
   if (all.size() > 3) text += ", ...";
   return text;
+}
+
+void check_fingerprint(const std::string& file, const nlohmann::json& recorded, const nlohmann::json& current,
+                       const std::string& remedy) {
+  if (recorded.is_null()) return;
+  const auto mismatch = fingerprint_mismatch(recorded, current);
+  if (!mismatch.empty()) throw InputError(InputLocation{file}, "was made by another run (" + mismatch + "); " + remedy);
 }
 
 }  // namespace frugal

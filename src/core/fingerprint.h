@@ -19,4 +19,9 @@ nlohmann::json command_fingerprint(const nlohmann::json& config, const std::set<
 // "" when equal; else one line naming the first differing keys and both values.
 std::string fingerprint_mismatch(const nlohmann::json& recorded, const nlohmann::json& current);
 
+// InputError "FILE: was made by another run (MISMATCH); REMEDY" unless they match; a null
+// `recorded` (written before fingerprints existed) passes.
+void check_fingerprint(const std::string& file, const nlohmann::json& recorded, const nlohmann::json& current,
+                       const std::string& remedy);
+
 }  // namespace frugal

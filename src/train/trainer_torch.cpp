@@ -12,13 +12,13 @@
 #include <limits>
 #include <optional>
 
+#include "core/directory_lock.h"
 #include "core/error.h"
 #include "core/fingerprint.h"
 #include "core/metrics.h"
 #include "core/progress.h"
 #include "core/rng.h"
 #include "train/checkpoint_torch.h"
-#include "core/directory_lock.h"
 
 namespace frugal {
 namespace {
@@ -69,16 +69,6 @@ class AutocastScope {
  private:
   bool cpu_ = false, gpu_ = false;
 };
-
-// A resumed run must be the same run: another seed, batch size or corpus would silently mix two.
-void check_resume_fingerprint(const std::string& dir, const nlohmann::json& state, const nlohmann::json& current) {
-  if (!state.contains("fingerprint")) return;  // a checkpoint from before fingerprints
-  const auto mismatch = fingerprint_mismatch(state["fingerprint"], current);
-  if (!mismatch.empty()) {
-    throw InputError(InputLocation{dir}, "was made by another run (" + mismatch +
-                                             "); rerun with its options, or --no-resume to start afresh");
-  }
-}
 
 std::uint64_t state_number(const std::string& dir, const nlohmann::json& state, const char* key) {
   if (!state.contains(key) || !state[key].is_number_unsigned()) {
@@ -142,7 +132,9 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
   if (options.resume) {
     if (const auto dir = latest_checkpoint(root)) {
       const auto st = load_checkpoint(*dir, model, optimizer);
-      check_resume_fingerprint(*dir, st, options.fingerprint);
+      // A resumed run must be the same run: another seed, batch size or corpus would mix two.
+      check_fingerprint(*dir, st.value("fingerprint", nlohmann::json()), options.fingerprint,
+                        "rerun with its options, or --no-resume to start afresh");
       step = state_number(*dir, st, "step");
       epoch = state_number(*dir, st, "epoch");
       saved_step = step;

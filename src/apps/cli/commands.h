@@ -21,7 +21,8 @@ struct GlobalOptions {
   std::string home;       // cache directory (FRUGAL_HOME)
   bool no_progress = false;
   bool offline = false;   // never download
-  nlohmann::json command_config;  // the effective options (--dump-config's JSON), for fingerprints
+  // The effective options (--dump-config's JSON), for fingerprints; built only when asked.
+  std::function<nlohmann::json()> command_config;
 
   DataCache data_cache() const;
 };

@@ -124,7 +124,7 @@ static int run(int argc, char** argv) {
     std::cout << app.config_to_str(true, false);
     return 0;
   }
-  global.command_config = nlohmann::json::parse(app.config_to_str(true, false), nullptr, false);
+  global.command_config = [&app] { return nlohmann::json::parse(app.config_to_str(true, false), nullptr, false); };
   log_init(global.log_level);
 #ifndef FRUGAL_TORCH_FREE
   configure_threads(global.threads);  // the torch-free commands size their own worker pools

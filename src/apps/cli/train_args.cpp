@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "core/error.h"
 #include "core/fingerprint.h"
-
-#include <set>
 
 namespace frugal::cli {
 
@@ -81,7 +80,7 @@ TrainerOptions trainer_options(const TrainArgs& a, std::uint64_t total_steps, bo
   static const std::set<std::string> free_keys = {"steps", "epochs", "save-every", "keep", "log-every", "eval-every",
                                                   "patience", "no-resume", "stop-after", "device", "eval", "eval-batches",
                                                   "dev", "config"};
-  t.fingerprint = command_fingerprint(global.command_config, free_keys);
+  t.fingerprint = command_fingerprint(global.command_config(), free_keys);
   return t;
 }
 

@@ -48,10 +48,6 @@ struct UnitStream {
   std::function<void(const std::function<void(Unit&)>&)> each;
 };
 
-// The resumable chunk loop shared by the stages: reads the input as a stream, gathers this
-// shard's units into chunks of run.chunk, and commits work(units, indices)'s output lines chunk
-// by chunk. Memory holds one chunk. Returns the stage's stats (inputs, outputs, seconds,
-// resumed_from).
 // What a stage's output depends on: the stage, its input file, the model and the options
 // (chunk size and threads do not change a byte, so they are not part of it).
 nlohmann::json stage_fingerprint(const std::string& stage, const std::string& input, const std::string& model_dir,
@@ -63,19 +59,16 @@ nlohmann::json stage_fingerprint(const std::string& stage, const std::string& in
           {"shard", fmt::format("{}/{}", shard.index, shard.count)}};
 }
 
-void check_stage_fingerprint(const std::string& file, const nlohmann::json& recorded, const nlohmann::json& current,
-                             const std::string& remedy) {
-  if (recorded.is_null()) return;  // written before fingerprints
-  const auto mismatch = fingerprint_mismatch(recorded, current);
-  if (!mismatch.empty()) throw InputError(InputLocation{file}, "was made by another run (" + mismatch + "); " + remedy);
-}
-
 nlohmann::json read_json_file(const std::string& path) {
   auto j = nlohmann::json::parse(read_file(path), nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw InputError(InputLocation{path}, "is not a JSON object (a damaged stage file: delete it)");
   return j;
 }
 
+// The resumable chunk loop shared by the stages: reads the input as a stream, gathers this
+// shard's units into chunks of run.chunk, and commits work(units, indices)'s output lines chunk
+// by chunk. Memory holds one chunk. Returns the stage's stats (inputs, outputs, seconds,
+// resumed_from). A finished or partial output made with another fingerprint is refused.
 template <class Unit>
 nlohmann::json run_chunks(
     const std::string& stage, const std::string& out, const UnitStream<Unit>& input, const StageRun& run,
@@ -84,7 +77,7 @@ nlohmann::json run_chunks(
   const auto stats_path = out + ".stats.json";
   if (fs::exists(out) && fs::exists(stats_path)) {
     auto done = read_json_file(stats_path);
-    check_stage_fingerprint(stats_path, done.value("fingerprint", nlohmann::json()), fingerprint,
+    check_fingerprint(stats_path, done.value("fingerprint", nlohmann::json()), fingerprint,
                             "delete " + out + " to redo the stage, or choose another --out");
     spdlog::info("{}: {} is finished (same input, model and options): skipped", stage, out);
     done["skipped_finished_stage"] = true;
@@ -98,7 +91,7 @@ nlohmann::json run_chunks(
   std::uint64_t done_bytes = 0;
   if (fs::exists(partial) && fs::exists(marker)) {
     const auto m = read_json_file(marker);
-    check_stage_fingerprint(marker, m.value("fingerprint", nlohmann::json()), fingerprint,
+    check_fingerprint(marker, m.value("fingerprint", nlohmann::json()), fingerprint,
                             "delete " + partial + " to start the stage afresh");
     done_units = m.at("units").get<std::size_t>();
     done_bytes = m.at("bytes").get<std::uint64_t>();
