@@ -21,6 +21,7 @@
 #include "nn/fixed_shape_batches.h"
 #include "nn/invariant_inference_torch.h"
 #include "nn/model_dir_torch.h"
+#include "nn/bert_family_torch.h"
 
 namespace frugal {
 namespace {
@@ -50,7 +51,7 @@ ModelBatch padded(const std::vector<std::int64_t>& lengths, const std::vector<st
 
 void BM_WindowsDynamicBatches(benchmark::State& state) {
   configure_threads(bench_threads());
-  Model model(Architecture::kBertModel, kBert, "bench", 0);
+  Model model(kBertModel, kBert, "bench", 0);
   model.module()->eval();
   auto bert = std::static_pointer_cast<BertModelImpl>(model.module());
   const auto lengths = window_lengths();
@@ -75,7 +76,7 @@ BENCHMARK(BM_WindowsDynamicBatches)->Unit(benchmark::kMillisecond)->UseRealTime(
 
 void BM_WindowsInvariant(benchmark::State& state) {
   configure_threads(bench_threads());
-  Model model(Architecture::kBertModel, kBert, "bench", 0);
+  Model model(kBertModel, kBert, "bench", 0);
   model.module()->eval();
   auto bert = std::static_pointer_cast<BertModelImpl>(model.module());
   const auto lengths = window_lengths();

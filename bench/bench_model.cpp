@@ -18,6 +18,7 @@
 #include "nn/gpt2_torch.h"
 #include "nn/model_dir_torch.h"
 #include "train/pretrain_torch.h"
+#include "nn/bert_family_torch.h"
 
 namespace frugal {
 namespace {
@@ -39,7 +40,7 @@ TrainBatch mlm_batch(std::int64_t batch, std::int64_t seq) {
 
 void BM_MlmTrainStep(benchmark::State& state) {
   configure_threads(bench_threads());
-  Model model(Architecture::kBertForMaskedLM, kBert, "bench", 0);
+  Model model(kBertForMaskedLM, kBert, "bench", 0);
   model.module()->train();
   torch::optim::AdamW optimizer(model.module()->parameters(), torch::optim::AdamWOptions(1e-4).weight_decay(0.01));
   const auto batch = mlm_batch(32, 128);
@@ -54,7 +55,7 @@ BENCHMARK(BM_MlmTrainStep)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_EncoderForward(benchmark::State& state) {
   configure_threads(bench_threads());
-  Model model(Architecture::kBertModel, kBert, "bench", 0);
+  Model model(kBertModel, kBert, "bench", 0);
   model.module()->eval();
   auto bert = std::static_pointer_cast<BertModelImpl>(model.module());
   const auto b = mlm_batch(state.range(0), 128);

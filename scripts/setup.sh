@@ -17,6 +17,8 @@ packages=(
   unicode-data clang libclang-rt-14-dev wordnet-base
   # Text corpora for MLM/LM pretraining (frugal data build-corpus) and the PyTorch peer
   dict-gcide fortunes python3-torch python3-numpy
+  # classify eval is checked against scikit-learn's metrics
+  python3-sklearn
   python3 bc
   # bench/qagen_memory.sh measures peak memory with GNU time; the fault tests inject kills with strace
   time strace

@@ -1,40 +1,19 @@
 #pragma once
 // A model directory as HF writes one: config.json (model_type, architectures, sizes) and
-// model.safetensors with HF parameter names. frugal::Model builds the right module from the
-// config, loads and saves weights, and runs a forward pass that returns named outputs.
+// model.safetensors with HF parameter names. frugal::Model finds the family that builds the
+// config's architecture (nn/model_family_torch.h), loads and saves weights, and runs a forward
+// pass that returns named outputs.
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "nn/bert_config.h"
-#include "nn/bert_heads_torch.h"
-#include "nn/bert_torch.h"
-#include "nn/gpt2_config.h"
-#include "nn/gpt2_torch.h"
+#include "nn/model_family_torch.h"
 
 namespace frugal {
-
-enum class Architecture {
-  kBertModel,
-  kBertForMaskedLM,
-  kBertForSequenceClassification,
-  kBertForQuestionAnswering,
-  kBertForAnswerSpans,  // "FrugalBertForAnswerSpans": Puri et al.'s answer-span scorer
-  kGpt2Model,
-  kGpt2LMHeadModel,
-};
-
-std::string architecture_name(Architecture a);                    // HF's class name
-Architecture parse_architecture(const std::string& name, const std::string& where);  // InputError if unknown
-bool is_gpt2(Architecture a);
-
-struct ModelBatch {
-  torch::Tensor input_ids, token_type_ids, attention_mask;  // (batch, seq); mask 1 = real token
-  torch::Tensor allowed;  // answer-span model: tokens a span may use (default: token type 1, else all real)
-};
 
 struct LoadReport {
   std::vector<std::string> missing;     // model parameters the file did not have (left as initialised)
@@ -61,32 +40,28 @@ class Model {
   LoadReport load_weights(const std::string& safetensors_path, bool strict);
 
   // Named outputs: last_hidden_state and, by head, logits / start_logits + end_logits /
-  // span_logits. Runs under whatever grad / autocast mode the caller set.
+  // span_logits (the family's forward). Runs under whatever grad / autocast mode the caller set.
   std::vector<std::pair<std::string, torch::Tensor>> forward(const ModelBatch& batch);
 
-  Architecture architecture() const { return arch_; }
+  const Architecture& architecture() const { return arch_; }
   const std::string& config_json() const { return config_json_; }
   std::int64_t vocab_size() const;
   std::int64_t max_positions() const;
   // InputError "--max-length N exceeds the model's P positions" (checked before any work).
   void check_length(std::size_t max_length, const std::string& option = "--max-length") const;
   std::int64_t pad_token_id() const;
-  std::int64_t max_span_length() const { return max_span_length_; }
-  std::shared_ptr<torch::nn::Module> module() const { return module_; }
+  std::shared_ptr<torch::nn::Module> module() const { return impl_->module(); }
+  const FamilyModel& family_model() const { return *impl_; }
   std::int64_t parameter_count() const;
   void to(torch::Device device, torch::ScalarType dtype);
-
-  BertConfig bert_config;
-  Gpt2Config gpt2_config;
 
  private:
   Model() = default;
   void build(Architecture arch, const std::string& config_json, const std::string& config_name);
 
-  Architecture arch_ = Architecture::kBertModel;
+  Architecture arch_;
   std::string config_json_;
-  std::int64_t max_span_length_ = 30;
-  std::shared_ptr<torch::nn::Module> module_;
+  std::shared_ptr<FamilyModel> impl_;
 };
 
 }  // namespace frugal

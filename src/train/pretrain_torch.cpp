@@ -3,6 +3,8 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "nn/bert_family_torch.h"
+#include "nn/gpt2_family_torch.h"
 
 namespace frugal {
 namespace {
@@ -13,7 +15,7 @@ struct LossSum {
 };
 
 LossSum masked_lm_sum(Model& model, const TrainBatch& batch) {
-  TORCH_CHECK(model.architecture() == Architecture::kBertForMaskedLM, "masked LM needs a BertForMaskedLM model");
+  TORCH_CHECK(model.architecture() == kBertForMaskedLM, "masked LM needs a BertForMaskedLM model");
   auto mlm = std::static_pointer_cast<BertForMaskedLMImpl>(model.module());
   const auto& in = batch.inputs;
   const auto hidden = mlm->bert(in.input_ids, in.token_type_ids, in.attention_mask);
@@ -26,7 +28,7 @@ LossSum masked_lm_sum(Model& model, const TrainBatch& batch) {
 }
 
 LossSum causal_lm_sum(Model& model, const TrainBatch& batch) {
-  TORCH_CHECK(model.architecture() == Architecture::kGpt2LMHeadModel, "causal LM needs a GPT2LMHeadModel model");
+  TORCH_CHECK(model.architecture() == kGpt2LMHeadModel, "causal LM needs a GPT2LMHeadModel model");
   auto lm = std::static_pointer_cast<Gpt2LMHeadModelImpl>(model.module());
   const auto& in = batch.inputs;
   Gpt2Inputs inputs{in.input_ids, {}, {}, in.attention_mask};

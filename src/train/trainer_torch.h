@@ -41,6 +41,7 @@ struct TrainerOptions {
 struct TrainBatch {
   ModelBatch inputs;
   torch::Tensor labels;
+  torch::Tensor soft_targets;  // optional: a teacher's logits, for distillation
   std::int64_t targets = 0;  // tokens (or examples) the loss averages over
   std::int64_t tokens = 0;   // input tokens, for throughput
   std::uint64_t epoch = 0;

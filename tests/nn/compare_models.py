@@ -1,7 +1,7 @@
 """`frugal model forward` against an independent PyTorch implementation (reference_models.py)
 of the same HF architectures, on checkpoints frugal writes: BERT (base, MLM, classification,
-span QA, answer-span scorer; gelu and gelu_new) and GPT-2 (LM and base, with and without the
-token-type table), padded batches. Fails when any output differs by more than --tolerance."""
+span QA, answer-span scorer; gelu and gelu_new), GPT-2 (LM and base, with and without the
+token-type table) and the RNN classifiers (PyTorch's own LSTM / GRU), padded batches. Fails when any output differs by more than --tolerance."""
 import argparse
 import json
 import os
@@ -17,6 +17,8 @@ import reference_models  # noqa: E402
 BERT = {"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 4,
         "intermediate_size": 48, "max_position_embeddings": 40, "type_vocab_size": 2, "initializer_range": 0.2,
         "max_span_length": 5}
+RNN = {"vocab_size": 83, "embedding_dim": 12, "hidden_size": 10, "classifier_hidden": [14, 9], "num_labels": 3,
+       "initializer_range": 0.5}
 GPT2 = {"vocab_size": 89, "n_embd": 32, "n_layer": 2, "n_head": 4, "n_positions": 40, "initializer_range": 0.2}
 
 
@@ -57,6 +59,10 @@ def main():
     cases.append(("gpt2", "lm", GPT2, False))
     cases.append(("gpt2", "lm", GPT2, True))  # HF: token types through wte
     cases.append(("gpt2", "base", dict(GPT2, activation_function="gelu"), False))
+    # The RNN students against PyTorch's nn.LSTM / nn.GRU on packed sequences.
+    for cell, layers, pooling, bn in [("lstm", 1, "last", False), ("lstm", 2, "attention", True), ("gru", 2, "max", True),
+                                      ("gru", 1, "mean", False)]:
+        cases.append(("rnn", "cls", dict(RNN, cell=cell, num_layers=layers, pooling=pooling, classifier_batch_norm=bn), False))
     worst = 0.0
     failures = 0
     for n, (arch, head, cfg, with_types) in enumerate(cases):
@@ -97,7 +103,8 @@ def main():
             worst = max(worst, diff)
             status = "ok" if diff <= args.tolerance else "DIFFERS"
             failures += status != "ok"
-            print(f"{arch:5} {head:5} {cfg.get('hidden_act', cfg.get('activation_function', 'gelu_new')):8} "
+            kind = f"{cfg['cell']}/{cfg['pooling']}" if arch == "rnn" else cfg.get("hidden_act", cfg.get("activation_function", "gelu_new"))
+            print(f"{arch:5} {head:5} {kind:8} "
                   f"types={int(with_types)} {name:18} {tuple(expected.shape)} max|diff| {diff:.3g} {status}")
     print(f"{len(cases)} models, worst max|diff| {worst:.3g} (tolerance {args.tolerance}), {failures} failures")
     sys.exit(1 if failures else 0)

@@ -5,6 +5,7 @@
 
 #include "nn/invariant_inference_torch.h"
 #include "nn/model_dir_torch.h"
+#include "nn/bert_family_torch.h"
 
 namespace frugal {
 namespace {
@@ -63,7 +64,7 @@ TEST(FixedShapeBatches, BucketsAndSlotsDependOnTheRowAlone) {
 // not depend on the other rows or on the number of threads the batches are spread over; alone
 // in a batch of one, it gets the same bits in every run.
 TEST(FixedShapeBatches, RowBitsIgnoreNeighboursPositionAndThreads) {
-  Model model(Architecture::kBertForAnswerSpans, kSpans, "cfg", 7);
+  Model model(kBertForAnswerSpans, kSpans, "cfg", 7);
   model.module()->eval();
   auto m = std::static_pointer_cast<BertForAnswerSpansImpl>(model.module());
   const std::int64_t rows = 8;

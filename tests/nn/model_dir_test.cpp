@@ -5,6 +5,8 @@
 #include "core/error.h"
 #include "nn/safetensors_torch.h"
 #include "test_support.h"
+#include "nn/bert_family_torch.h"
+#include "nn/gpt2_family_torch.h"
 
 namespace frugal {
 namespace {
@@ -24,8 +26,8 @@ ModelBatch batch() {
 
 TEST(ModelDir, SaveLoadRoundTripKeepsEveryOutput) {
   const auto dir = test::scratch_dir("modeldir");
-  for (const auto arch : {Architecture::kBertForMaskedLM, Architecture::kBertForQuestionAnswering,
-                          Architecture::kBertForAnswerSpans, Architecture::kBertForSequenceClassification}) {
+  for (const auto arch : {kBertForMaskedLM, kBertForQuestionAnswering,
+                          kBertForAnswerSpans, kBertForSequenceClassification}) {
     Model model(arch, kBert, "cfg", 3);
     model.module()->eval();
     model.save(dir + "/m");
@@ -40,7 +42,7 @@ TEST(ModelDir, SaveLoadRoundTripKeepsEveryOutput) {
 }
 
 TEST(ModelDir, SpanLogitsMaskSpansOutsideTheContextAndBeyondTheMaximumLength) {
-  Model model(Architecture::kBertForAnswerSpans, kBert, "cfg", 4);
+  Model model(kBertForAnswerSpans, kBert, "cfg", 4);
   model.module()->eval();
   torch::NoGradGuard no_grad;
   const auto out = model.forward(batch());
@@ -56,18 +58,18 @@ TEST(ModelDir, SpanLogitsMaskSpansOutsideTheContextAndBeyondTheMaximumLength) {
 
 TEST(ModelDir, HeadInitialisedFromAnMlmCheckpointReportsTheNewParameters) {
   const auto dir = test::scratch_dir("modeldir2");
-  Model mlm(Architecture::kBertForMaskedLM, kBert, "cfg", 5);
+  Model mlm(kBertForMaskedLM, kBert, "cfg", 5);
   mlm.save(dir + "/mlm");
   LoadReport report;
-  auto qa = Model::load_as(dir + "/mlm", Architecture::kBertForQuestionAnswering, torch::kCPU, &report);
+  auto qa = Model::load_as(dir + "/mlm", kBertForQuestionAnswering, torch::kCPU, &report);
   EXPECT_EQ(report.missing, (std::vector<std::string>{"qa_outputs.bias", "qa_outputs.weight"}));
   EXPECT_EQ(report.unexpected.size(), 5u);  // cls.predictions.{bias, transform.dense.*, transform.LayerNorm.*}
   EXPECT_TRUE(torch::equal(qa.module()->named_parameters()["bert.embeddings.word_embeddings.weight"],
                            mlm.module()->named_parameters()["bert.embeddings.word_embeddings.weight"]));
   // A bare BertModel checkpoint (names without "bert.") loads into a head too.
-  Model base(Architecture::kBertModel, kBert, "cfg", 6);
+  Model base(kBertModel, kBert, "cfg", 6);
   base.save(dir + "/base");
-  auto cls = Model::load_as(dir + "/base", Architecture::kBertForSequenceClassification, torch::kCPU, &report);
+  auto cls = Model::load_as(dir + "/base", kBertForSequenceClassification, torch::kCPU, &report);
   EXPECT_EQ(report.missing, (std::vector<std::string>{"classifier.bias", "classifier.weight"}));
   EXPECT_TRUE(torch::equal(cls.module()->named_parameters()["bert.pooler.dense.weight"],
                            base.module()->named_parameters()["pooler.dense.weight"]));
@@ -75,7 +77,7 @@ TEST(ModelDir, HeadInitialisedFromAnMlmCheckpointReportsTheNewParameters) {
 
 TEST(ModelDir, RejectsBadCheckpointsWithTheFileAndTensorNamed) {
   const auto dir = test::scratch_dir("modeldir3");
-  Model mlm(Architecture::kBertForMaskedLM, kBert, "cfg", 5);
+  Model mlm(kBertForMaskedLM, kBert, "cfg", 5);
   mlm.save(dir + "/m");
   // A missing tensor.
   auto tensors = load_safetensors(dir + "/m/model.safetensors");
@@ -100,13 +102,13 @@ TEST(ModelDir, RejectsBadCheckpointsWithTheFileAndTensorNamed) {
   // Unknown architectures and model types.
   test::write_text(dir + "/m/config.json", R"({"model_type": "bert", "architectures": ["BertForPreTraining"]})");
   EXPECT_THROW(Model::load(dir + "/m"), InputError);
-  EXPECT_THROW(Model(Architecture::kGpt2LMHeadModel, R"({"model_type": "bert"})", "cfg", 0), InputError);
+  EXPECT_THROW(Model(kGpt2LMHeadModel, R"({"model_type": "bert"})", "cfg", 0), InputError);
 }
 
 TEST(ModelDir, Gpt2CheckpointWithHfBuffersAndTiedHeadLoads) {
   const auto dir = test::scratch_dir("modeldir4");
   const char* cfg = R"({"vocab_size": 40, "n_embd": 16, "n_layer": 1, "n_head": 2, "n_positions": 16})";
-  Model gpt(Architecture::kGpt2LMHeadModel, cfg, "cfg", 7);
+  Model gpt(kGpt2LMHeadModel, cfg, "cfg", 7);
   gpt.save(dir + "/g");
   auto tensors = load_safetensors(dir + "/g/model.safetensors");
   // What older HF versions write: the causal-mask buffers and the tied lm_head copy.

@@ -142,6 +142,41 @@ def gpt2_forward(w, cfg, ids, types, mask):
     return out
 
 
+def rnn_forward(w, cfg, ids, mask):
+    """frugal's RNN classifier with PyTorch's own nn.LSTM / nn.GRU on packed sequences."""
+    lengths = mask.sum(1)
+    x = torch.nn.functional.embedding(ids, w["embeddings.word_embeddings.weight"])
+    cell = torch.nn.LSTM if cfg.get("cell", "lstm") == "lstm" else torch.nn.GRU
+    bidirectional = cfg.get("bidirectional", True)
+    final = None
+    for layer in range(cfg.get("num_layers", 1)):
+        rnn = cell(x.shape[-1], cfg.get("hidden_size", 150), batch_first=True, bidirectional=bidirectional)
+        rnn.load_state_dict({k[len(f"rnn.{layer}."):]: v for k, v in w.items() if k.startswith(f"rnn.{layer}.")})
+        packed = torch.nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        out, state = rnn(packed)
+        final = state[0] if isinstance(state, tuple) else state
+        x, _ = torch.nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])
+    real = mask.bool().unsqueeze(-1)
+    pooling = cfg.get("pooling", "last")
+    if pooling == "last":
+        h = final.transpose(0, 1).reshape(ids.shape[0], -1)
+    elif pooling == "max":
+        h = x.masked_fill(~real, float("-inf")).amax(1)
+    elif pooling == "mean":
+        h = (x * real).sum(1) / mask.sum(1, keepdim=True)
+    else:
+        scores = (x @ w["attention.weight"].t()).squeeze(-1).masked_fill(~real.squeeze(-1), float("-inf"))
+        h = (torch.softmax(scores, 1).unsqueeze(-1) * x).sum(1)
+    for k in range(len(cfg.get("classifier_hidden", [200]))):
+        h = h @ w[f"classifier.dense.{k}.weight"].t() + w[f"classifier.dense.{k}.bias"]
+        if cfg.get("classifier_batch_norm", False):
+            b = f"classifier.batch_norm.{k}."
+            h = torch.nn.functional.batch_norm(h, w[b + "running_mean"], w[b + "running_var"], w[b + "weight"], w[b + "bias"],
+                                               training=False, eps=1e-5)
+        h = torch.relu(h)
+    return {"logits": h @ w["classifier.out.weight"].t() + w["classifier.out.bias"]}
+
+
 def forward(model_dir, ids, types, mask):
     with open(model_dir + "/config.json") as f:
         cfg = json.load(f)
@@ -149,4 +184,6 @@ def forward(model_dir, ids, types, mask):
     with torch.no_grad():
         if cfg["model_type"] == "gpt2":
             return gpt2_forward(w, cfg, ids, types, mask)
+        if cfg["model_type"] == "frugal_rnn":
+            return rnn_forward(w, cfg, ids, mask)
         return bert_forward(w, cfg, ids, types, mask)

@@ -29,30 +29,12 @@ struct ForwardArgs {
   std::size_t batch_size = 32;
 };
 
-Architecture architecture_for(const std::string& arch, const std::string& head) {
-  static const std::map<std::pair<std::string, std::string>, Architecture> table = {
-      {{"bert", "base"}, Architecture::kBertModel},
-      {{"bert", "mlm"}, Architecture::kBertForMaskedLM},
-      {{"bert", "cls"}, Architecture::kBertForSequenceClassification},
-      {{"bert", "qa"}, Architecture::kBertForQuestionAnswering},
-      {{"bert", "spans"}, Architecture::kBertForAnswerSpans},
-      {{"gpt2", "base"}, Architecture::kGpt2Model},
-      {{"gpt2", "lm"}, Architecture::kGpt2LMHeadModel},
-  };
-  const auto h = head.empty() ? (arch == "gpt2" ? "lm" : "mlm") : head;
-  const auto it = table.find({arch, h});
-  if (it == table.end()) {
-    throw InputError("--arch " + arch + " --head " + h + " is not a model (bert: base, mlm, cls, qa, spans; gpt2: base, lm)");
-  }
-  return it->second;
-}
-
 int run_init(const InitArgs& args) {
-  const auto arch = architecture_for(args.arch, args.head);
+  const auto arch = architecture_for_head(args.arch, args.head);
   const std::string config = args.config.empty() ? "{}" : read_file(args.config);
   Model model(arch, config, args.config.empty() ? "(defaults)" : args.config, args.seed);
   model.save(args.out);
-  std::cout << fmt::format("{}: {} with {} parameters\n", args.out, architecture_name(arch), model.parameter_count());
+  std::cout << fmt::format("{}: {} with {} parameters\n", args.out, arch, model.parameter_count());
   return 0;
 }
 
@@ -64,7 +46,7 @@ int run_info(const std::string& dir, bool list_tensors) {
   std::string dtype_list;
   for (const auto& [d, n] : dtypes) dtype_list += fmt::format("{}{} ({} tensors)", dtype_list.empty() ? "" : ", ", d, n);
   std::cout << fmt::format("model:        {}\narchitecture: {}\nparameters:   {}\ntensors:      {} in {} bytes, {}\n", dir,
-                           architecture_name(model.architecture()), model.parameter_count(), weights.tensors().size(),
+                           model.architecture(), model.parameter_count(), weights.tensors().size(),
                            std::filesystem::file_size(dir + "/model.safetensors"), dtype_list);
   std::cout << "config:       " << nlohmann::json::parse(model.config_json()).dump() << "\n";
   if (list_tensors) {
@@ -92,9 +74,7 @@ int run_forward(const ForwardArgs& args) {
                                                                       r.input_ids.size(), model.max_positions()));
     }
   }
-  const auto type_vocab = is_gpt2(model.architecture()) ? (model.gpt2_config.type_vocab_size > 0 ? model.gpt2_config.type_vocab_size
-                                                                                             : model.vocab_size())
-                                                         : model.bert_config.type_vocab_size;
+  const auto type_vocab = model.family_model().type_vocab_size();
   for (const auto& r : records) {
     for (const auto t : r.token_type_ids) {
       if (t < 0 || t >= type_vocab) {
@@ -140,8 +120,8 @@ void register_model_command(CLI::App& app, CommandTable& table, const GlobalOpti
 
   auto* init = model->add_subcommand("init", "A new model with HF's random initialisation");
   auto init_args = std::make_shared<InitArgs>();
-  init->add_option("--arch", init_args->arch, "bert or gpt2")->capture_default_str();
-  init->add_option("--head", init_args->head, "bert: base, mlm (default), cls, qa, spans; gpt2: base, lm (default)");
+  init->add_option("--arch", init_args->arch, "Model family: bert, gpt2, rnn")->capture_default_str();
+  init->add_option("--head", init_args->head, "bert: mlm (default), base, cls, qa, spans; gpt2: lm (default), base; rnn: cls");
   init->add_option("--model-config", init_args->config, "HF config.json fields (BertConfig / GPT2Config); default: HF's defaults")
       ->check(CLI::ExistingFile);
   init->add_option("--seed", init_args->seed, "Seed of the initialisation")->capture_default_str();

@@ -22,6 +22,8 @@
 #include "train/distributed_torch.h"
 #include "train/pretrain_torch.h"
 #include "train/trainer_torch.h"
+#include "nn/bert_family_torch.h"
+#include "nn/gpt2_family_torch.h"
 
 namespace fs = std::filesystem;
 
@@ -69,7 +71,7 @@ int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const Gl
   if (env.enabled()) parallel = std::make_unique<DataParallel>(env, device);
 
   const Tokenizer tokenizer = load_tokenizer(args.tokenizer);
-  const auto arch = mlm ? Architecture::kBertForMaskedLM : Architecture::kGpt2LMHeadModel;
+  const auto arch = mlm ? kBertForMaskedLM : kGpt2LMHeadModel;
   ModelStart start{args.init, args.model_config, args.train.seed};
   if (!mlm) {
     const auto eot = tokenizer.token_to_id("<|endoftext|>");
@@ -81,7 +83,7 @@ int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const Gl
                                  tokenizer.vocab_size()));
   }
   model->check_length(args.max_length);
-  spdlog::info("{}: {} parameters", architecture_name(arch), model->parameter_count());
+  spdlog::info("{}: {} parameters", arch, model->parameter_count());
   model->module()->train();
 
   auto options = source_options(objective, tokenizer, args.max_length, args.batch_size, args.train.seed, args.mask_prob, args.per_word,

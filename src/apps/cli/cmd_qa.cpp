@@ -18,6 +18,7 @@
 #include "tasks/qa/qa_model_torch.h"
 #include "tasks/qa/squad_eval.h"
 #include "text/tokenizer_loader.h"
+#include "nn/bert_family_torch.h"
 
 namespace frugal::cli {
 namespace {
@@ -85,7 +86,7 @@ int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
   if (tokenizer_path.empty()) throw InputError("--tokenizer is needed with --model-config");
   Tokenizer tokenizer = load_tokenizer(tokenizer_path);
   // Before the data: a wrong --init / --model-config fails at once.
-  auto model = model_to_train({args.init, args.model_config, args.common.seed}, Architecture::kBertForQuestionAnswering, tokenizer, device);
+  auto model = model_to_train({args.init, args.model_config, args.common.seed}, kBertForQuestionAnswering, tokenizer, device);
   model->check_length(args.window.max_length);
   model->module()->train();
   bool v2 = false;
@@ -140,8 +141,8 @@ int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
 int run_qa_predict(const QaPredictArgs& args, const GlobalOptions& global) {
   const auto device = parse_device(args.device);
   auto model = Model::load(args.model, device);
-  if (model.architecture() != Architecture::kBertForQuestionAnswering) {
-    throw InputError(InputLocation{args.model + "/config.json"}, "is a " + architecture_name(model.architecture()) +
+  if (model.architecture() != kBertForQuestionAnswering) {
+    throw InputError(InputLocation{args.model + "/config.json"}, "is a " + model.architecture() +
                                                                     ", not a BertForQuestionAnswering");
   }
   model.check_length(args.window.max_length);

@@ -21,6 +21,8 @@
 #include "tasks/qagen/answer_model_torch.h"
 #include "tasks/qagen/question_model_torch.h"
 #include "text/tokenizer_loader.h"
+#include "nn/bert_family_torch.h"
+#include "nn/gpt2_family_torch.h"
 
 namespace frugal::cli {
 namespace {
@@ -68,10 +70,10 @@ int run_train_answers(const CommonTrain& a, std::int64_t max_span, const GlobalO
   spdlog::info("answers: {} contexts, {} answers ({} longer than {} tokens), {} windows, {} with an answer", stats.contexts,
                stats.answers, stats.answers_too_long, max_span, stats.windows, usable.size());
   if (usable.empty()) throw InputError("no training windows with an answer");
-  auto model = model_to_train({a.init, a.model_config, a.common.seed, {{"max_span_length", max_span}}}, Architecture::kBertForAnswerSpans,
+  auto model = model_to_train({a.init, a.model_config, a.common.seed, {{"max_span_length", max_span}}}, kBertForAnswerSpans,
                               tokenizer, device);
   model->module()->train();
-  auto source = answer_batch_source(features, usable, a.batch_size, model->max_span_length(), a.common.seed, model->pad_token_id(), device);
+  auto source = answer_batch_source(features, usable, a.batch_size, max_span_length_of(*model), a.common.seed, model->pad_token_id(), device);
   const auto t = trainer_options(a.common, steps_for_epochs(a.common, a.epochs, source->batches_per_epoch()), false, global);
   const auto result = train(*model, *source, answer_span_loss, [](Model&) { return nlohmann::json{{"loss", 0.0}}; }, t);
   if (result.interrupted) return 128 + SIGTERM;
@@ -119,8 +121,8 @@ int run_train_questions(const CommonTrain& a, const QuestionFeatureOptions& qo, 
   if (features.empty()) throw InputError("no training questions");
   auto model = model_to_train({a.init, a.model_config, a.common.seed,
                                {{"type_vocab_size", 3}, {"eos_token_id", special.eos}, {"bos_token_id", special.eos}}},
-                              Architecture::kGpt2LMHeadModel, tokenizer, device);
-  if (model->gpt2_config.type_vocab_size < 3) throw InputError("the question generator needs type_vocab_size >= 3 (text, answer, question)");
+                              kGpt2LMHeadModel, tokenizer, device);
+  if (gpt2_config_of(*model).type_vocab_size < 3) throw InputError("the question generator needs type_vocab_size >= 3 (text, answer, question)");
   model->module()->train();
   auto source = question_batch_source(features, a.batch_size, a.common.seed, special.eos, device);
   const auto t = trainer_options(a.common, steps_for_epochs(a.common, a.epochs, source->batches_per_epoch()), false, global);

@@ -75,5 +75,7 @@ int hand_command_line_to_torch();
 bool names_torch_command(const CLI::App& app, int argc, char** argv);
 void register_qagen_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_augment_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_classify_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_distill_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 
 }  // namespace frugal::cli

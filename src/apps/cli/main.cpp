@@ -102,6 +102,8 @@ static int run(int argc, char** argv) {
   register_launch_command(app, table, global);
   register_qa_command(app, table, global);
   register_qagen_command(app, table, global);
+  register_classify_command(app, table, global);
+  register_distill_command(app, table, global);
   register_demo_command(app, table, global);
   register_plot_command(app, table, global);
 

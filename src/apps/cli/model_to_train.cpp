@@ -21,6 +21,7 @@ std::unique_ptr<Model> model_to_train(const ModelStart& start, Architecture arch
                                  init_config[key].get<std::int64_t>() < value.get<std::int64_t>();
       if (absent || too_few_types) overrides[key] = value;
     }
+    overrides.update(start.forced_fields);
     LoadReport report;
     auto model = std::make_unique<Model>(Model::load_as(start.init, arch, device, &report, overrides.dump()));
     std::string names;
@@ -32,6 +33,7 @@ std::unique_ptr<Model> model_to_train(const ModelStart& start, Architecture arch
   }
   auto config = parse_config_json(read_file(start.model_config), start.model_config);
   if (!config.contains("vocab_size")) config["vocab_size"] = tokenizer.vocab_size();
+  config.update(start.forced_fields);
   for (const auto* fields : {&start.task_fields, &start.new_model_defaults}) {
     for (const auto& [key, value] : fields->items()) {
       if (!config.contains(key)) config[key] = value;

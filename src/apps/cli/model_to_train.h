@@ -18,6 +18,8 @@ struct ModelStart {
   // Config fields the task needs: added to a new model's config when absent, and to an --init
   // checkpoint's when absent there (type_vocab_size also when the checkpoint's is smaller).
   nlohmann::json task_fields = nlohmann::json::object();
+  // Fields set in either case, replacing the checkpoint's (a classifier's id2label, num_labels).
+  nlohmann::json forced_fields = nlohmann::json::object();
   // Fields only a new model gets when absent (e.g. GPT-2's bos/eos ids from the tokenizer).
   nlohmann::json new_model_defaults = nlohmann::json::object();
 };

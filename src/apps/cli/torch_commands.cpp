@@ -102,13 +102,19 @@ int run_with_torch(int argc, char** argv) {
 }
 
 void register_model_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
-  add_torch_command(app, table, "model", "Create, inspect and run models (BERT, GPT-2): init, info, forward");
+  add_torch_command(app, table, "model", "Create, inspect and run models (BERT, GPT-2, RNN): init, info, forward");
 }
 void register_pretrain_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
   add_torch_command(app, table, "pretrain", "Pretrain a model from scratch or continue: mlm (BERT) | lm (GPT-2)");
 }
 void register_qagen_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
   add_torch_command(app, table, "qagen", "Synthetic QA data: train the generators, run answers -> questions -> filter");
+}
+void register_classify_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
+  add_torch_command(app, table, "classify", "Text classification (BERT or RNN students) on GLUE-style TSV: train, predict, eval");
+}
+void register_distill_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
+  add_torch_command(app, table, "distill", "Distil a fine-tuned classifier into a student: label (teacher logits), train");
 }
 void register_lm_eval_commands(CLI::App& eval, CommandTable& table) {
   add_torch_command(eval, table, "mlm", "Masked-token perplexity of a BERT model on text");

@@ -8,6 +8,7 @@
 #include "nn/fixed_shape_batches.h"
 #include "nn/invariant_inference_torch.h"
 #include "text/python_format.h"
+#include "nn/bert_family_torch.h"
 
 namespace frugal {
 
@@ -47,7 +48,7 @@ std::unique_ptr<IndexedBatchSource> qa_batch_source(const std::vector<QaFeature>
 }
 
 torch::Tensor qa_loss(Model& model, const TrainBatch& batch) {
-  TORCH_CHECK(model.architecture() == Architecture::kBertForQuestionAnswering, "QA needs a BertForQuestionAnswering model");
+  TORCH_CHECK(model.architecture() == kBertForQuestionAnswering, "QA needs a BertForQuestionAnswering model");
   auto qa = std::static_pointer_cast<BertForQuestionAnsweringImpl>(model.module());
   const auto& in = batch.inputs;
   const auto logits = qa->forward(in.input_ids, in.token_type_ids, in.attention_mask);

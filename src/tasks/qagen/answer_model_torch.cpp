@@ -10,6 +10,7 @@
 #include "nn/fixed_shape_batches.h"
 #include "nn/invariant_inference_torch.h"
 #include "tasks/qa/squad_metric.h"
+#include "nn/bert_family_torch.h"
 
 namespace frugal {
 namespace {
@@ -65,7 +66,7 @@ std::unique_ptr<IndexedBatchSource> answer_batch_source(const std::vector<Answer
 }
 
 torch::Tensor answer_span_loss(Model& model, const TrainBatch& batch) {
-  TORCH_CHECK(model.architecture() == Architecture::kBertForAnswerSpans, "answer generation needs a FrugalBertForAnswerSpans model");
+  TORCH_CHECK(model.architecture() == kBertForAnswerSpans, "answer generation needs a FrugalBertForAnswerSpans model");
   auto m = std::static_pointer_cast<BertForAnswerSpansImpl>(model.module());
   const auto& in = batch.inputs;
   const auto logits = m->forward(in.input_ids, in.token_type_ids, in.attention_mask, in.allowed).to(torch::kFloat32);
@@ -81,7 +82,7 @@ std::vector<std::vector<GeneratedAnswer>> sample_answers(Model& model, const std
                                                          const AnswerSamplingOptions& options) {
   auto m = std::static_pointer_cast<BertForAnswerSpansImpl>(model.module());
   const auto device = model.module()->parameters().front().device();
-  const auto max_span = model.max_span_length();
+  const auto max_span = max_span_length_of(model);
   // Per context: character span -> best probability over the windows that contain it.
   std::vector<std::map<std::pair<std::int64_t, std::int64_t>, double>> spans(contexts.size());
   std::vector<std::size_t> lengths;

@@ -8,6 +8,7 @@
 #include "core/rng.h"
 #include "nn/fixed_shape_batches.h"
 #include "nn/invariant_inference_torch.h"
+#include "nn/gpt2_family_torch.h"
 
 namespace frugal {
 
@@ -48,7 +49,7 @@ std::unique_ptr<IndexedBatchSource> question_batch_source(const std::vector<Ques
 }
 
 torch::Tensor question_lm_loss(Model& model, const TrainBatch& batch) {
-  TORCH_CHECK(model.architecture() == Architecture::kGpt2LMHeadModel, "question generation needs a GPT2LMHeadModel");
+  TORCH_CHECK(model.architecture() == kGpt2LMHeadModel, "question generation needs a GPT2LMHeadModel");
   auto lm = std::static_pointer_cast<Gpt2LMHeadModelImpl>(model.module());
   const auto& in = batch.inputs;
   const auto n = in.input_ids.size(1);
@@ -105,11 +106,11 @@ std::vector<std::vector<GeneratedQuestion>> generate_questions(Model& model, con
                                                                const QuestionTokens& special,
                                                                const std::vector<QuestionFeature>& prompts,
                                                                const QuestionSamplingOptions& options) {
-  TORCH_CHECK(model.architecture() == Architecture::kGpt2LMHeadModel, "question generation needs a GPT2LMHeadModel");
+  TORCH_CHECK(model.architecture() == kGpt2LMHeadModel, "question generation needs a GPT2LMHeadModel");
   auto lm = std::static_pointer_cast<Gpt2LMHeadModelImpl>(model.module());
   const auto device = model.module()->parameters().front().device();
   const auto dtype = model.module()->parameters().front().scalar_type();
-  const auto& config = model.gpt2_config;
+  const auto& config = gpt2_config_of(model);
   std::vector<std::vector<GeneratedQuestion>> out(prompts.size(), std::vector<GeneratedQuestion>(options.per_answer));
   // Rows: (prompt, sample), grouped by prompt length bucket.
   std::vector<std::pair<std::size_t, std::size_t>> rows;

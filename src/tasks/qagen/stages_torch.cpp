@@ -19,6 +19,7 @@
 #include "tasks/qa/squad_metric.h"
 #include "tasks/qagen/records.h"
 #include "text/tokenizer_loader.h"
+#include "nn/bert_family_torch.h"
 
 namespace fs = std::filesystem;
 
@@ -195,7 +196,7 @@ nlohmann::json run_answer_stage(const std::string& model_dir, const std::string&
                                       return n;
                                     },
                                     [&](const std::function<void(Paragraph&)>& fn) { for_each_paragraph(paragraphs_path, fn); }};
-  AnswerFeatureOptions fo{max_length, stride, static_cast<std::size_t>(model.max_span_length())};
+  AnswerFeatureOptions fo{max_length, stride, static_cast<std::size_t>(max_span_length_of(model))};
   const nlohmann::json options = {{"per_context", sampling.per_context}, {"top_k", sampling.top_k},   {"top_p", sampling.top_p},
                                    {"temperature", sampling.temperature}, {"greedy", sampling.greedy}, {"seed", sampling.seed},
                                    {"max_length", max_length},           {"stride", stride}};
