@@ -3,7 +3,8 @@
 # sentences, then fine-tuned), and BiLSTM students trained on labels only, distilled without
 # augmentation, with masking only and with Tang et al.'s full augmentation, each over SEEDS.
 # The 872-row dev set is split 50/50 into dev/test with a fixed seed (as the seed's report did).
-# Everything is sized by the variables below; the defaults fit about an hour on 2 cores.
+# Everything is sized by the variables below; the defaults fit about an hour on 2 cores
+# (docs/results.md says which sizes gave its numbers).
 # Usage: experiments/distillation/run.sh [WORKDIR]   (FRUGAL=build/frugal, MIRROR=../shared/data)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,10 +15,10 @@ work=${1:-$root/runs/distillation}
 vocab=$mirror/vocab/bert-base-uncased/vocab.txt
 seeds=${SEEDS:-"1 2 3"}
 train_rows=${TRAIN_ROWS:-67349}          # SST-2 training rows used (all by default)
-pretrain_steps=${PRETRAIN_STEPS:-1500}   # teacher MLM pretraining steps
-teacher_epochs=${TEACHER_EPOCHS:-2}
-student_epochs=${STUDENT_EPOCHS:-3}
-aug_rows=${AUG_ROWS:-20000}              # originals augmented (n_iter each)
+pretrain_steps=${PRETRAIN_STEPS:-600}   # teacher MLM pretraining steps
+teacher_epochs=${TEACHER_EPOCHS:-1}
+student_epochs=${STUDENT_EPOCHS:-2}
+aug_rows=${AUG_ROWS:-10000}              # originals augmented (n_iter each)
 n_iter=${N_ITER:-2}
 threads=${THREADS:-2}
 mkdir -p "$work" && cd "$work"
@@ -65,19 +66,25 @@ for set in train train-mask train-tang; do
   f distill label --teacher teacher/best --input $set.tsv --out $set.logits.safetensors --max-length 64
 done
 
-# Students: Tang's BiLSTM (300-d embeddings from scratch, 1 x 150 per direction, FC 200).
-common=(--arch bilstm --dev dev.tsv --max-length 64 --batch-size 50 --epochs "$student_epochs" --lr 1e-3 --eval-every 1000)
-for seed in $seeds; do
-  [ -f labels-$seed/model/config.json ] || f classify train --train train.tsv "${common[@]}" --tokenizer "$vocab" --seed "$seed" --out labels-$seed > labels-$seed.json
-  [ -f kd-$seed/model/config.json ] || f distill train --train train.tsv --logits train.logits.safetensors "${common[@]}" --seed "$seed" --out kd-$seed > kd-$seed.json
-  [ -f kd-mask-$seed/model/config.json ] || f distill train --train train-mask.tsv --logits train-mask.logits.safetensors "${common[@]}" --seed "$seed" --out kd-mask-$seed > kd-mask-$seed.json
-  [ -f kd-tang-$seed/model/config.json ] || f distill train --train train-tang.tsv --logits train-tang.logits.safetensors "${common[@]}" --seed "$seed" --out kd-tang-$seed > kd-tang-$seed.json
+# Students: Tang's BiLSTM (300-d embeddings from scratch, 1 x 150 per direction, FC 200). Small
+# models use two cores poorly, so two seeds train side by side with one thread each.
+students() {
+  local seed=$1
+  local common=(--arch bilstm --dev dev.tsv --max-length 64 --batch-size 50 --epochs "$student_epochs" --lr 1e-3 --eval-every 500)
+  g() { "$frugal" --no-progress --threads 1 "$@"; }
+  [ -f labels-$seed/model/config.json ] || g classify train --train train.tsv "${common[@]}" --tokenizer "$vocab" --seed "$seed" --out labels-$seed > labels-$seed.json
+  [ -f kd-$seed/model/config.json ] || g distill train --train train.tsv --logits train.logits.safetensors "${common[@]}" --seed "$seed" --out kd-$seed > kd-$seed.json
+  [ -f kd-mask-$seed/model/config.json ] || g distill train --train train-mask.tsv --logits train-mask.logits.safetensors "${common[@]}" --seed "$seed" --out kd-mask-$seed > kd-mask-$seed.json
+  [ -f kd-tang-$seed/model/config.json ] || g distill train --train train-tang.tsv --logits train-tang.logits.safetensors "${common[@]}" --seed "$seed" --out kd-tang-$seed > kd-tang-$seed.json
   for run in labels kd kd-mask kd-tang; do
-    f classify eval --model $run-$seed/best --data test.tsv --max-length 64 > $run-$seed.test.json
-    f classify eval --model $run-$seed/best --data dev.tsv --max-length 64 > $run-$seed.dev.json
+    g classify eval --model $run-$seed/best --data test.tsv --max-length 64 > $run-$seed.test.json
+    g classify eval --model $run-$seed/best --data dev.tsv --max-length 64 > $run-$seed.dev.json
   done
   log "seed $seed done"
-done
+}
+export -f students log
+export frugal vocab student_epochs
+printf '%s\n' $seeds | xargs -P 2 -I{} bash -c 'students {}' 2> students.log
 
 # The table: mean +- std over seeds of dev and test accuracy.
 python3 - "$seeds" <<'PY' | tee results.md

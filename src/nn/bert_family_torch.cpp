@@ -3,14 +3,11 @@
 #include <stdexcept>
 
 #include "core/error.h"
+#include "core/strings.h"
 #include "nn/model_dir_torch.h"
 
 namespace frugal {
 namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 class BertFamilyModel : public FamilyModel {
  public:

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/strings.h"
 #include "nn/activation_torch.h"
 #include "nn/bert_torch.h"
 
@@ -11,10 +12,6 @@ namespace {
 
 torch::nn::LayerNorm gpt2_layer_norm(const Gpt2Config& c) {
   return torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.n_embd}).eps(c.layer_norm_epsilon));
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace

@@ -7,15 +7,11 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/strings.h"
 #include "nn/config_json.h"
 #include "nn/safetensors_torch.h"
 
 namespace frugal {
-namespace {
-
-bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
-
-}  // namespace
 
 Model::Model(Architecture arch, const std::string& config_json, const std::string& config_name, std::uint64_t seed) {
   torch::manual_seed(seed);

@@ -65,4 +65,15 @@ torch::Tensor pad_rows(const std::vector<const std::vector<std::int32_t>*>& rows
   return out;
 }
 
+ModelBatch collate_rows(const std::vector<const std::vector<std::int32_t>*>& ids,
+                        const std::vector<const std::vector<std::int32_t>*>& types, std::int64_t pad_id, torch::Device device,
+                        std::size_t length) {
+  const auto input = pad_rows(ids, pad_id, length);
+  auto mask = torch::zeros(input.sizes(), torch::kLong);
+  for (std::size_t r = 0; r < ids.size(); ++r) {
+    mask[static_cast<std::int64_t>(r)].narrow(0, 0, static_cast<std::int64_t>(ids[r]->size())).fill_(1);
+  }
+  return ModelBatch{input.to(device), pad_rows(types, 0, length).to(device), mask.to(device), {}};
+}
+
 }  // namespace frugal

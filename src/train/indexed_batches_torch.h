@@ -33,4 +33,10 @@ class IndexedBatchSource : public BatchSource {
 // tensor filled with `pad`.
 torch::Tensor pad_rows(const std::vector<const std::vector<std::int32_t>*>& rows, std::int64_t pad, std::size_t length = 0);
 
+// Rows of token ids and token types as one batch on `device`: ids padded with pad_id, types
+// with 0, attention_mask 1 on each row's own tokens (to the longest row, or `length` when longer).
+ModelBatch collate_rows(const std::vector<const std::vector<std::int32_t>*>& ids,
+                        const std::vector<const std::vector<std::int32_t>*>& types, std::int64_t pad_id, torch::Device device,
+                        std::size_t length = 0);
+
 }  // namespace frugal

@@ -12,6 +12,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/parallel.h"
+#include "core/strings.h"
 #include "core/text_lines.h"
 #include "nn/bert_family_torch.h"
 #include "nn/config_json.h"
@@ -33,9 +34,6 @@ nlohmann::json student_defaults(const std::string& arch) {
   return j;
 }
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 // The word-embedding table of a model directory (BERT's word_embeddings, GPT-2's wte).
 torch::Tensor teacher_embeddings(const std::string& dir) {

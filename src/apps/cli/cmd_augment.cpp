@@ -11,6 +11,7 @@
 #include "core/parallel.h"
 #include "core/progress.h"
 #include "core/text_lines.h"
+#include "data/tsv_table.h"
 
 namespace frugal::cli {
 namespace {
@@ -26,16 +27,11 @@ struct TangArgs {
 int run_tang(const TangArgs& args, const GlobalOptions& global) {
   AtomicFile out(args.output);  // opened first: an unwritable --output fails before the work
   if (!args.seed_given) throw InputError("--seed is required: every random choice takes a seed");
+  const auto table = read_tsv_table(args.input);  // header + rows, ragged rows located
   std::vector<std::vector<std::string>> rows;
-  for_each_line(args.input, [&](std::string& line, std::uint64_t line_no) {
-    if (line.empty() && line_no > 1) return;
-    rows.push_back(split_fields(line, '\t'));
-    if (rows.size() > 1 && rows.back().size() != rows.front().size()) {
-      throw InputError(InputLocation{args.input, line_no, 1},
-                       fmt::format("{} columns, the header has {}", rows.back().size(), rows.front().size()));
-    }
-  });
-  if (rows.size() < 2) throw InputError(InputLocation{args.input}, "a header and at least one row are needed");
+  rows.reserve(table.rows.size() + 1);
+  rows.push_back(table.header);
+  rows.insert(rows.end(), table.rows.begin(), table.rows.end());
   const auto& header = rows.front();
   std::vector<std::string> names = args.columns.empty() ? std::vector<std::string>{} : split_fields(args.columns, ',');
   if (names.empty()) {

@@ -5,14 +5,10 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/strings.h"
 #include "core/text_lines.h"
 
 namespace frugal::cli {
-
-static bool ends_with(const std::string& s, const char* suffix) {
-  const std::string t(suffix);
-  return s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0;
-}
 
 std::vector<TextRecord> read_text_records(const std::string& path, const std::string& column) {
   const bool tsv = ends_with(path, ".tsv");

@@ -26,12 +26,7 @@ ModelBatch collate_texts(const std::vector<EncodedText>& texts, const std::vecto
     ids.push_back(&texts[i].ids);
     types.push_back(&texts[i].type_ids);
   }
-  const auto input = pad_rows(ids, pad_id, length);
-  auto mask = torch::zeros(input.sizes(), torch::kLong);
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    mask[static_cast<std::int64_t>(r)].narrow(0, 0, static_cast<std::int64_t>(texts[rows[r]].ids.size())).fill_(1);
-  }
-  return ModelBatch{input.to(device), pad_rows(types, 0, length).to(device), mask.to(device), {}};
+  return collate_rows(ids, types, pad_id, device, length);
 }
 
 torch::Tensor logits_of(Model& model, const ModelBatch& batch) {

@@ -19,12 +19,7 @@ ModelBatch collate_qa(const std::vector<QaFeature>& features, const std::vector<
     ids.push_back(&features[i].ids);
     types.push_back(&features[i].type_ids);
   }
-  const auto input = pad_rows(ids, pad_id, length);
-  auto mask = torch::zeros(input.sizes(), torch::kLong);
-  for (std::size_t r = 0; r < indices.size(); ++r) {
-    mask[static_cast<std::int64_t>(r)].narrow(0, 0, static_cast<std::int64_t>(features[indices[r]].ids.size())).fill_(1);
-  }
-  return ModelBatch{input.to(device), pad_rows(types, 0, length).to(device), mask.to(device), {}};
+  return collate_rows(ids, types, pad_id, device, length);
 }
 
 std::unique_ptr<IndexedBatchSource> qa_batch_source(const std::vector<QaFeature>& features, std::size_t batch_size,
