@@ -105,6 +105,26 @@ assert tensor(sys.argv[1], "word_embeddings.weight") == tensor(sys.argv[2], "wor
 PY
   f classify eval --model kd-$arch/model --data dev.tsv > /dev/null
 done
+echo "== a killed run resumes to the same weights; word2vec embeddings"
+set +e
+f classify train --train train.tsv --arch bilstm --model-config bilstm-tiny.json --tokenizer "$vocab" --epochs 1 \
+  --lr 3e-3 --seed 2 --stop-after 20 --out resumed > /dev/null 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 143 ] || fail "--stop-after exited $rc, want 143"
+f classify train --train train.tsv --arch bilstm --model-config bilstm-tiny.json --tokenizer "$vocab" --epochs 1 \
+  --lr 3e-3 --seed 2 --out resumed > /dev/null 2>&1
+f classify train --train train.tsv --arch bilstm --model-config bilstm-tiny.json --tokenizer "$vocab" --epochs 1 \
+  --lr 3e-3 --seed 2 --out straight > /dev/null 2>&1
+cmp resumed/model/model.safetensors straight/model/model.safetensors || fail "a resumed run ended with other weights"
+{ echo "3 32"; for w in good bad film; do printf '%s' "$w"; for i in $(seq 32); do printf ' 0.5'; done; echo; done; } > w2v.txt
+f classify train --train train.tsv --arch bilstm --model-config bilstm-tiny.json --tokenizer "$vocab" --embeddings-from w2v.txt \
+  --epochs 1 --seed 1 --stop-after 1 --out w2v > /dev/null 2> w2v.err || true
+grep -q "word embeddings: 3 of 30522 tokens found in w2v.txt" w2v.err || fail "word2vec vectors were not read"
+echo "3 7" > w2v-bad.txt; echo "good 1 2 3 4 5 6 7" >> w2v-bad.txt
+expect_error "w2v-bad.txt:2: 7 values, the embeddings have 32" classify train --train train.tsv --arch bilstm \
+  --model-config bilstm-tiny.json --tokenizer "$vocab" --embeddings-from w2v-bad.txt --epochs 1 --seed 1 --out w2v-bad
+
 for run in labels-only kd-mse kd-ce; do f classify eval --model $run/model --data dev.tsv > $run.eval.json; done
 f classify eval --model labels-only/model --data dev-words.tsv > /dev/null 2>&1 && fail "string labels the model does not know were accepted" || true
 "$python" - labels-only.eval.json <<'PY' || fail "a from-scratch BiLSTM on 2,000 rows is not above chance"
