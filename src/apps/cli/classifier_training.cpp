@@ -79,6 +79,19 @@ std::pair<torch::Tensor, std::size_t> word2vec_embeddings(const std::string& pat
 
 }  // namespace
 
+void add_classifier_inference_options(CLI::App* cmd, ClassifierInferenceArgs& a, bool with_label) {
+  cmd->add_option("--text-column", a.columns.text, "Column of the text")->capture_default_str();
+  cmd->add_option("--text-pair-column", a.columns.pair, "Column of the second text of a pair");
+  if (with_label) cmd->add_option("--label-column", a.columns.label, "Column of the label")->capture_default_str();
+  cmd->add_option("--batch-size", a.batch_size, "Rows per forward (fixed-shape slots; RNNs run rows alone)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-length", a.max_length, "Tokens per row, longer rows are cut (default: 128 or the model's positions)")
+      ->check(CLI::Range(3, 4096));
+  cmd->add_option("--device", a.device, "cpu, cuda, cuda:N")->capture_default_str();
+  cmd->add_option("--dtype", a.dtype, "float32, bfloat16, float16 (softmax stays fp32)")->capture_default_str();
+}
+
 void add_classifier_options(CLI::App* cmd, ClassifierArgs& a) {
   cmd->add_option("--train", a.train, "GLUE-style TSV with a header")->required()->check(CLI::ExistingFile);
   cmd->add_option("--dev", a.dev, "TSV scored (accuracy) every --eval-every steps and at the end; best/ keeps the best")

@@ -23,6 +23,17 @@ struct ClassifierArgs {
   TrainArgs common;
 };
 
+// How a trained classifier is run over TSV rows (classify eval | predict, distill label).
+struct ClassifierInferenceArgs {
+  TextColumns columns;
+  std::size_t batch_size = 32, max_length = 0;  // 0: classify_max_length
+  std::string device = "cpu", dtype = "float32";
+};
+
+// --text-column, --text-pair-column, (with_label) --label-column, --batch-size, --max-length,
+// --device, --dtype.
+void add_classifier_inference_options(CLI::App* cmd, ClassifierInferenceArgs& a, bool with_label);
+
 // --train, --dev, --arch, --model-config, --init, --tokenizer, --embeddings-from,
 // --freeze-embeddings, the column names, --batch-size, --max-length, --epochs and the trainer's.
 void add_classifier_options(CLI::App* cmd, ClassifierArgs& a);

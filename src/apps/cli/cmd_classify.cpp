@@ -21,9 +21,8 @@ namespace frugal::cli {
 namespace {
 
 struct ClassifyUseArgs {
-  std::string model, data, out, tokenizer, device = "cpu", dtype = "float32";
-  TextColumns columns;
-  std::size_t batch_size = 32, max_length = 0;  // 0: classify_max_length
+  std::string model, data, out, tokenizer;
+  ClassifierInferenceArgs run;
 };
 
 int run_classify_train(const ClassifierArgs& a, const GlobalOptions& global) {
@@ -52,18 +51,18 @@ struct LoadedClassifier {
 
 LoadedClassifier classify_rows(const ClassifyUseArgs& a, LabelNeed need, const GlobalOptions& global) {
   LoadedClassifier c;
-  const auto device = parse_device(a.device);
+  const auto device = parse_device(a.run.device);
   c.model = std::make_unique<Model>(Model::load(a.model, device));
   const auto config_path = a.model + "/config.json";
   c.labels = LabelSet::from_config(parse_config_json(c.model->config_json(), config_path), config_path);
-  const auto max_length = classify_max_length(a.max_length, *c.model);
+  const auto max_length = classify_max_length(a.run.max_length, *c.model);
   c.model->check_length(max_length);
-  c.model->to(device, parse_dtype(a.dtype));
+  c.model->to(device, parse_dtype(a.run.dtype));
   c.model->module()->eval();
   const auto tokenizer = load_tokenizer(tokenizer_for_model(a.model, a.tokenizer));
-  c.examples = read_text_examples(a.data, a.columns, need);
+  c.examples = read_text_examples(a.data, a.run.columns, need);
   ClassifyInferenceOptions options;
-  options.batch_size = a.batch_size;
+  options.batch_size = a.run.batch_size;
   options.max_length = max_length;
   options.threads = worker_threads(global.threads);
   const auto encoded = encode_texts(tokenizer, c.examples, max_length, options.threads);
@@ -106,15 +105,7 @@ void add_use_options(CLI::App* cmd, ClassifyUseArgs& a, const char* data_flag) {
   cmd->add_option("--model", a.model, "A classifier's model directory (classify train's DIR/model)")->required()->check(CLI::ExistingDirectory);
   cmd->add_option(data_flag, a.data, "GLUE-style TSV with a header")->required();
   cmd->add_option("--tokenizer", a.tokenizer, "Tokenizer (default: the model directory's)");
-  cmd->add_option("--text-column", a.columns.text, "Column of the text")->capture_default_str();
-  cmd->add_option("--text-pair-column", a.columns.pair, "Column of the second text of a pair");
-  cmd->add_option("--label-column", a.columns.label, "Column of the label")->capture_default_str();
-  cmd->add_option("--batch-size", a.batch_size, "Rows per forward (fixed-shape slots; RNNs run rows alone)")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--max-length", a.max_length, "Tokens per row, longer rows are cut (default: 128 or the model's positions)")->check(CLI::Range(3, 4096));
-  cmd->add_option("--device", a.device, "cpu, cuda, cuda:N")->capture_default_str();
-  cmd->add_option("--dtype", a.dtype, "float32, bfloat16, float16 (softmax stays fp32)")->capture_default_str();
+  add_classifier_inference_options(cmd, a.run, true);
 }
 
 }  // namespace

@@ -22,9 +22,8 @@ namespace frugal::cli {
 namespace {
 
 struct LabelArgs {
-  std::string teacher, input, out, device = "cpu", dtype = "float32";
-  TextColumns columns;
-  std::size_t batch_size = 32, max_length = 0;  // 0: classify_max_length
+  std::string teacher, input, out;
+  ClassifierInferenceArgs run;
 };
 
 struct DistillArgs {
@@ -77,18 +76,18 @@ int run_label(const LabelArgs& a, const GlobalOptions& global) {
     std::cerr << fmt::format("{}: up to date ({} rows, teacher {})\n", a.out, cached.logits.size(0), teacher_sha.substr(0, 16));
     return 0;
   }
-  const auto device = parse_device(a.device);
+  const auto device = parse_device(a.run.device);
   auto model = Model::load(a.teacher, device);
   const auto config_path = a.teacher + "/config.json";
   const auto labels = LabelSet::from_config(parse_config_json(model.config_json(), config_path), config_path);
-  const auto max_length = classify_max_length(a.max_length, model);
+  const auto max_length = classify_max_length(a.run.max_length, model);
   model.check_length(max_length);
-  model.to(device, parse_dtype(a.dtype));
+  model.to(device, parse_dtype(a.run.dtype));
   model.module()->eval();
   const auto tokenizer = load_tokenizer(tokenizer_for_model(a.teacher, ""));
-  const auto examples = read_text_examples(a.input, a.columns, LabelNeed::kOptional);
+  const auto examples = read_text_examples(a.input, a.run.columns, LabelNeed::kOptional);
   ClassifyInferenceOptions options;
-  options.batch_size = a.batch_size;
+  options.batch_size = a.run.batch_size;
   options.max_length = max_length;
   options.threads = worker_threads(global.threads);
   const auto encoded = encode_texts(tokenizer, examples, max_length, options.threads);
@@ -157,12 +156,7 @@ void register_distill_command(CLI::App& app, CommandTable& table, const GlobalOp
   label->add_option("--teacher", l->teacher, "The teacher's model directory (classify train's DIR/model)")->required()->check(CLI::ExistingDirectory);
   label->add_option("--input", l->input, "TSV rows: originals and augmented (frugal augment tang, frugal mask)")->required()->check(CLI::ExistingFile);
   label->add_option("--out", l->out, "safetensors: logits (rows, labels); kept when up to date, refused when stale")->required();
-  label->add_option("--text-column", l->columns.text, "Column of the text")->capture_default_str();
-  label->add_option("--text-pair-column", l->columns.pair, "Column of the second text of a pair");
-  label->add_option("--batch-size", l->batch_size, "Rows per forward (fixed-shape slots)")->capture_default_str()->check(CLI::PositiveNumber);
-  label->add_option("--max-length", l->max_length, "Tokens per row (default: 128 or the model's positions)")->check(CLI::Range(3, 4096));
-  label->add_option("--device", l->device, "cpu, cuda, cuda:N")->capture_default_str();
-  label->add_option("--dtype", l->dtype, "float32, bfloat16, float16")->capture_default_str();
+  add_classifier_inference_options(label, l->run, false);
   set_example(label, "  frugal distill label --teacher runs/bert-cls/model --input sst2-aug.tsv --out sst2-aug.logits.safetensors");
   table.add(label, [l, &global] { return run_label(*l, global); });
 
