@@ -17,7 +17,7 @@ seeds=${SEEDS:-"1 2 3"}
 train_rows=${TRAIN_ROWS:-67349}          # SST-2 training rows used (all by default)
 pretrain_steps=${PRETRAIN_STEPS:-600}   # teacher MLM pretraining steps
 teacher_epochs=${TEACHER_EPOCHS:-1}
-student_epochs=${STUDENT_EPOCHS:-2}
+student_epochs=${STUDENT_EPOCHS:-1}
 aug_rows=${AUG_ROWS:-10000}              # originals augmented (n_iter each)
 n_iter=${N_ITER:-2}
 threads=${THREADS:-2}
@@ -26,12 +26,15 @@ f() { "$frugal" --no-progress --threads "$threads" "$@"; }
 log() { echo "[$(date +%H:%M:%S)] $*"; }
 
 # Data: the training slice and the dev split (seeded shuffle, first half dev, second half test).
-head -n $((train_rows + 1)) "$mirror/sst2/train.tsv" > train.tsv
-head -n 1 "$mirror/sst2/dev.tsv" > dev.tsv && cp dev.tsv test.tsv
-tail -n +2 "$mirror/sst2/dev.tsv" | shuf --random-source=<(yes 12) > dev-shuffled.tsv
-half=$(( $(wc -l < dev-shuffled.tsv) / 2 ))
-head -n "$half" dev-shuffled.tsv >> dev.tsv
-tail -n +$((half + 1)) dev-shuffled.tsv >> test.tsv
+# Written once: a rerun resumes the runs below, which fingerprint their inputs.
+if [ ! -f test.tsv ]; then
+  head -n $((train_rows + 1)) "$mirror/sst2/train.tsv" > train.tsv
+  head -n 1 "$mirror/sst2/dev.tsv" > dev.tsv && cp dev.tsv test.tsv
+  tail -n +2 "$mirror/sst2/dev.tsv" | shuf --random-source=<(yes 12) > dev-shuffled.tsv
+  half=$(( $(wc -l < dev-shuffled.tsv) / 2 ))
+  head -n "$half" dev-shuffled.tsv >> dev.tsv
+  tail -n +$((half + 1)) dev-shuffled.tsv >> test.tsv
+fi
 log "data: $(($(wc -l < train.tsv) - 1)) train, $(($(wc -l < dev.tsv) - 1)) dev, $(($(wc -l < test.tsv) - 1)) test"
 
 # Teacher: BERT 4 x 256 (11M parameters), MLM on the training sentences, then fine-tuned.
@@ -39,7 +42,7 @@ cat > bert.json <<'JSON'
 {"hidden_size": 256, "num_hidden_layers": 4, "num_attention_heads": 4, "intermediate_size": 1024,
  "max_position_embeddings": 128}
 JSON
-cut -f1 train.tsv | tail -n +2 > corpus.txt
+[ -f corpus.txt ] || cut -f1 train.tsv | tail -n +2 > corpus.txt
 if [ ! -f teacher-mlm/model/model.safetensors ]; then
   log "teacher: MLM pretraining, $pretrain_steps steps"
   f pretrain mlm --corpus corpus.txt --tokenizer "$vocab" --model-config bert.json --max-length 64 --batch-size 64 \
@@ -55,36 +58,41 @@ f classify eval --model teacher/best --data dev.tsv --max-length 64 > teacher.de
 log "teacher: test $(cat teacher.test.json)"
 
 # Augmented training sets: the originals, then n_iter variants of the first aug_rows rows.
-head -n $((aug_rows + 1)) train.tsv > to-augment.tsv
-f augment tang --input to-augment.tsv --output mask-part.tsv --p-mask 0.1 --p-pos 0 --p-ng 0 --n-iter "$n_iter" --seed 1
-f augment tang --input to-augment.tsv --output tang-part.tsv --n-iter "$n_iter" --seed 1
-for kind in mask tang; do
-  { cat train.tsv; tail -n +$((aug_rows + 2)) $kind-part.tsv; } > train-$kind.tsv
-done
+if [ ! -f train-tang.tsv ]; then
+  head -n $((aug_rows + 1)) train.tsv > to-augment.tsv
+  f augment tang --input to-augment.tsv --output mask-part.tsv --p-mask 0.1 --p-pos 0 --p-ng 0 --n-iter "$n_iter" --seed 1
+  f augment tang --input to-augment.tsv --output tang-part.tsv --n-iter "$n_iter" --seed 1
+  for kind in mask tang; do
+    { cat train.tsv; tail -n +$((aug_rows + 2)) $kind-part.tsv; } > train-$kind.tsv
+  done
+fi
 for set in train train-mask train-tang; do
   log "teacher logits: $set ($(($(wc -l < $set.tsv) - 1)) rows)"
   f distill label --teacher teacher/best --input $set.tsv --out $set.logits.safetensors --max-length 64
 done
 
 # Students: Tang's BiLSTM (300-d embeddings from scratch, 1 x 150 per direction, FC 200). Small
-# models use two cores poorly, so two seeds train side by side with one thread each.
-students() {
-  local seed=$1
+# models use two cores poorly, so two students train side by side with one thread each.
+student() {
+  local run=$1 seed=$2
   local common=(--arch bilstm --dev dev.tsv --max-length 64 --batch-size 50 --epochs "$student_epochs" --lr 1e-3 --eval-every 500)
-  g() { "$frugal" --no-progress --threads 1 "$@"; }
-  [ -f labels-$seed/model/config.json ] || g classify train --train train.tsv "${common[@]}" --tokenizer "$vocab" --seed "$seed" --out labels-$seed > labels-$seed.json
-  [ -f kd-$seed/model/config.json ] || g distill train --train train.tsv --logits train.logits.safetensors "${common[@]}" --seed "$seed" --out kd-$seed > kd-$seed.json
-  [ -f kd-mask-$seed/model/config.json ] || g distill train --train train-mask.tsv --logits train-mask.logits.safetensors "${common[@]}" --seed "$seed" --out kd-mask-$seed > kd-mask-$seed.json
-  [ -f kd-tang-$seed/model/config.json ] || g distill train --train train-tang.tsv --logits train-tang.logits.safetensors "${common[@]}" --seed "$seed" --out kd-tang-$seed > kd-tang-$seed.json
-  for run in labels kd kd-mask kd-tang; do
-    g classify eval --model $run-$seed/best --data test.tsv --max-length 64 > $run-$seed.test.json
-    g classify eval --model $run-$seed/best --data dev.tsv --max-length 64 > $run-$seed.dev.json
-  done
-  log "seed $seed done"
+  local g=("$frugal" --no-progress --threads 1)
+  if [ ! -f $run-$seed/model/config.json ]; then
+    case $run in
+      labels) "${g[@]}" classify train --train train.tsv "${common[@]}" --tokenizer "$vocab" --seed "$seed" --out $run-$seed ;;
+      kd) "${g[@]}" distill train --train train.tsv --logits train.logits.safetensors "${common[@]}" --seed "$seed" --out $run-$seed ;;
+      kd-mask) "${g[@]}" distill train --train train-mask.tsv --logits train-mask.logits.safetensors "${common[@]}" --seed "$seed" --out $run-$seed ;;
+      kd-tang) "${g[@]}" distill train --train train-tang.tsv --logits train-tang.logits.safetensors "${common[@]}" --seed "$seed" --out $run-$seed ;;
+    esac > $run-$seed.json
+  fi
+  "${g[@]}" classify eval --model $run-$seed/best --data test.tsv --max-length 64 > $run-$seed.test.json
+  "${g[@]}" classify eval --model $run-$seed/best --data dev.tsv --max-length 64 > $run-$seed.dev.json
+  log "$run seed $seed: test $(cat $run-$seed.test.json)"
 }
-export -f students log
+export -f student log
 export frugal vocab student_epochs
-printf '%s\n' $seeds | xargs -P 2 -I{} bash -c 'students {}' 2> students.log
+for seed in $seeds; do for run in labels kd kd-mask kd-tang; do echo "$run $seed"; done; done |
+  xargs -P 2 -L 1 bash -c 'student "$0" "$1"' 2> students.log
 
 # The table: mean +- std over seeds of dev and test accuracy.
 python3 - "$seeds" <<'PY' | tee results.md
@@ -103,4 +111,9 @@ for run, label in [("labels", "BiLSTM, labels only"), ("kd", "BiLSTM distilled, 
         cells.append(f"{statistics.mean(v):.1f} ± {sd:.1f}")
     print(f"| {label} ({len(seeds)} seeds) | {cells[0]} | {cells[1]} |")
 PY
-log "results: $work/results.md"
+# The figures beside the table in docs/results.md: the teacher's and the seed-1 students' curves.
+f plot teacher/metrics.jsonl --y loss,eval.accuracy --title "Teacher: fine-tuning BERT 4x256 on SST-2" --out teacher.svg
+f plot labels-1/metrics.jsonl kd-1/metrics.jsonl kd-mask-1/metrics.jsonl kd-tang-1/metrics.jsonl \
+  --label "labels only,distilled,distilled + masking,distilled + Tang augmentation" --y eval.accuracy \
+  --title "BiLSTM students (seed 1): dev accuracy" --out students.svg
+log "results: $work/results.md, teacher.svg, students.svg"
