@@ -140,10 +140,10 @@ int run_demo(const DemoArgs& args, const GlobalOptions& global) {
   const std::string lm_steps = std::to_string(s.lm_steps), epochs = std::to_string(s.epochs), len = std::to_string(s.max_length);
   steps.run("BERT masked-LM pretraining", {"pretrain", "mlm", "--corpus", p("corpus.txt"), "--tokenizer", p("wordpiece/vocab.txt"),
                                            "--model-config", p("bert.json"), "--steps", lm_steps, "--batch-size", "32", "--lr", "1e-3",
-                                           "--seed", seed, "--out", p("bert")});
+                                           "--seed", seed, "--no-resume", "--out", p("bert")});
   // Half the batch of the BERT: the LM head projects every position onto the vocabulary.
   steps.run("GPT-2 causal-LM pretraining", {"pretrain", "lm", "--corpus", p("corpus.txt"), "--tokenizer", p("bpe"), "--model-config",
-                                            p("gpt2.json"), "--steps", lm_steps, "--batch-size", "16", "--lr", "1e-3", "--seed", seed,
+                                            p("gpt2.json"), "--steps", lm_steps, "--batch-size", "16", "--lr", "1e-3", "--seed", seed, "--no-resume",
                                             "--out", p("gpt2")});
   const std::vector<std::string> window = {"--max-length", len, "--stride", "64"};
   auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -151,12 +151,12 @@ int run_demo(const DemoArgs& args, const GlobalOptions& global) {
     return a;
   };
   steps.run("answer generator on part A", with({"qagen", "train-answers", "--train", p("parts/A.json"), "--init", p("bert/model"),
-                                                "--epochs", epochs, "--batch-size", "16", "--lr", "3e-4", "--seed", seed, "--out",
+                                                "--epochs", epochs, "--batch-size", "16", "--lr", "3e-4", "--seed", seed, "--no-resume", "--out",
                                                 p("answers")}, window));
   steps.run("question generator on part A", {"qagen", "train-questions", "--train", p("parts/A.json"), "--init", p("gpt2/model"),
-                                             "--epochs", epochs, "--batch-size", "16", "--lr", "5e-4", "--seed", seed, "--out", p("questions")});
+                                             "--epochs", epochs, "--batch-size", "16", "--lr", "5e-4", "--seed", seed, "--no-resume", "--out", p("questions")});
   steps.run("filter QA model on part A", with({"qa", "train", "--train", p("parts/A.json"), "--init", p("bert/model"), "--epochs", epochs,
-                                               "--batch-size", "16", "--lr", "3e-4", "--seed", seed, "--out", p("filter")}, window));
+                                               "--batch-size", "16", "--lr", "3e-4", "--seed", seed, "--no-resume", "--out", p("filter")}, window));
   // The first paragraphs of part B: the generator gets their contexts, the human baseline their
   // questions (the same paragraphs, for a fair comparison).
   SquadDataset b_human;
@@ -184,6 +184,9 @@ int run_demo(const DemoArgs& args, const GlobalOptions& global) {
                                // exactly, so it keeps pairs with F1 >= 0.3 to exercise every step.
                                {"filter", args.smoke ? nlohmann::json{{"mode", "f1"}, {"f1_threshold", 0.3}} : nlohmann::json{{"mode", "exact"}}}};
     write_file_atomic(p("pipeline.json"), pipeline.dump(2) + "\n");
+    // Every run of the demo retrains the generators, so stages of an earlier run (made by other
+    // models) are removed rather than refused; training steps run with --no-resume likewise.
+    std::filesystem::remove_all(p("generated"));
   }
   steps.run("synthetic questions for part B: answers -> questions -> round-trip filter", {"qagen", "run", "--config", p("pipeline.json")});
   const std::map<std::string, std::size_t> train_questions = {
@@ -196,7 +199,7 @@ int run_demo(const DemoArgs& args, const GlobalOptions& global) {
       continue;
     }
     steps.run("QA model on B " + label, with({"qa", "train", "--train", p(data), "--init", p("bert/model"), "--epochs", epochs,
-                                              "--batch-size", "16", "--lr", "3e-4", "--seed", seed, "--out", p("qa-" + label)}, window));
+                                              "--batch-size", "16", "--lr", "3e-4", "--seed", seed, "--no-resume", "--out", p("qa-" + label)}, window));
     steps.run("answer part C with the " + label + "-trained model",
               with({"qa", "predict", "--model", p("qa-" + label + "/model"), "--data", p("parts/C.json"), "--out", p("pred-" + label + ".json")}, window));
   }
