@@ -29,11 +29,10 @@ const ModelFamily& family_of(const Architecture& architecture, const std::string
 Architecture architecture_for_head(const std::string& family_name, const std::string& head) {
   std::string known;
   for (const auto& family : model_families()) {
+    if (family.name == family_name && head.empty() && !family.heads.empty()) return family.heads.front().second;
     std::string heads;
     for (const auto& [short_name, arch] : family.heads) {
-      if (family.name == family_name && (short_name == head || (head.empty() && &short_name == &family.heads.front().first))) {
-        return arch;
-      }
+      if (family.name == family_name && short_name == head) return arch;
       heads += (heads.empty() ? "" : ", ") + short_name;
     }
     known += (known.empty() ? "" : "; ") + family.name + ": " + heads;
