@@ -14,8 +14,16 @@ mkdir -p "$corpus/text" "$corpus/files"
 head -n 200 "$FRUGAL_MIRROR/sst2/dev.tsv" | cut -f1 | awk -v d="$corpus/text" '{ f = d "/s" NR; printf "%c%c%s", NR % 4, NR % 251, $0 > f; close(f) }'
 printf '\x02\x05H\xc3\xa9llo \xe4\xb8\xad\xe6\x96\x87 <|endoftext|> [MASK] \xf0\x9f\xa6\x99' > "$corpus/text/mixed"
 for t in bert-base-uncased bert-base-cased; do cp "$FRUGAL_MIRROR/vocab/$t/tokenizer.json" "$corpus/files/$t.json"; done
-mkdir -p "$corpus/safetensors"
-for target in fuzz_tokenizer:text fuzz_tokenizer_files:files fuzz_safetensors:safetensors; do
+mkdir -p "$corpus/safetensors" "$corpus/images"
+# Image seeds: a small USPS IDX slice (header + 2 images) and the labels' header.
+python3 - "$FRUGAL_MIRROR" "$corpus/images" <<'PY'
+import gzip, struct, sys
+b = gzip.open(sys.argv[1] + "/images/usps/usps-test-images-idx3-ubyte.gz").read()
+open(sys.argv[2] + "/usps2.idx", "wb").write(b[:4] + struct.pack(">III", 2, 16, 16) + b[16:16 + 512])
+l = gzip.open(sys.argv[1] + "/images/usps/usps-test-labels-idx1-ubyte.gz").read()
+open(sys.argv[2] + "/labels.idx", "wb").write(l[:4] + struct.pack(">I", 8) + l[8:16])
+PY
+for target in fuzz_tokenizer:text fuzz_tokenizer_files:files fuzz_safetensors:safetensors fuzz_images:images; do
   name="${target%%:*}"
   echo "== $name ($seconds s)"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -19,6 +19,8 @@ packages=(
   dict-gcide fortunes python3-torch python3-numpy
   # classify eval is checked against scikit-learn's metrics
   python3-sklearn
+  # images: OpenCV decodes PNG/JPEG and augments; torchvision is the BYOL speed peer (bench only)
+  libopencv-dev python3-torchvision
   python3 bc
   # bench/qagen_memory.sh measures peak memory with GNU time; the fault tests inject kills with strace
   time strace

@@ -3,14 +3,18 @@
 
 #include "core/error.h"
 #include "nn/bert_family_torch.h"
+#include "nn/byol_family_torch.h"
+#include "nn/cnn_family_torch.h"
 #include "nn/gpt2_family_torch.h"
 #include "nn/model_family_torch.h"
+#include "nn/resnetv2_family_torch.h"
 #include "nn/rnn_family_torch.h"
 
 namespace frugal {
 
 const std::vector<ModelFamily>& model_families() {
-  static const std::vector<ModelFamily> families = {bert_family(), gpt2_family(), rnn_family()};
+  static const std::vector<ModelFamily> families = {bert_family(), gpt2_family(), rnn_family(),
+                                                     cnn_family(), resnetv2_family(), byol_family()};
   return families;
 }
 

@@ -42,8 +42,8 @@ bool IndexedBatchSource::next(TrainBatch& batch) {
     return false;
   }
   batch = TrainBatch{};
+  batch.epoch = epoch_;  // before collate: augmentations draw from it
   collate_(batches_[next_++], batch);
-  batch.epoch = epoch_;
   batch.after = {{"epoch", epoch_}, {"next", next_}};
   return true;
 }
@@ -73,7 +73,7 @@ ModelBatch collate_rows(const std::vector<const std::vector<std::int32_t>*>& ids
   for (std::size_t r = 0; r < ids.size(); ++r) {
     mask[static_cast<std::int64_t>(r)].narrow(0, 0, static_cast<std::int64_t>(ids[r]->size())).fill_(1);
   }
-  return ModelBatch{input.to(device), pad_rows(types, 0, length).to(device), mask.to(device), {}};
+  return ModelBatch{input.to(device), pad_rows(types, 0, length).to(device), mask.to(device), {}, {}};
 }
 
 }  // namespace frugal

@@ -181,7 +181,7 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
   const std::size_t micro_per_step = options.grad_accum * static_cast<std::size_t>(world);
   auto window_start = std::chrono::steady_clock::now();
   std::int64_t window_tokens = 0;
-  double window_loss = 0;
+  double window_loss = 0, window_data_seconds = 0;  // time spent producing batches (data loading, augmentation)
   std::uint64_t window_steps = 0;
   bool epochs_done = false;
   bool batch_this_epoch = true;  // a resumed run may stand at the end of an epoch
@@ -191,10 +191,12 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
                       "no training examples");
   };
   while (step < options.lr.total_steps) {
+    if (options.before_step) options.before_step(model, step);
     optimizer.zero_grad();
     double loss_sum = 0;
     for (std::size_t j = 0; j < micro_per_step && !epochs_done; ++j) {
       TrainBatch batch;
+      const auto data_start = std::chrono::steady_clock::now();
       while (!data.next(batch)) {
         if (!batch_this_epoch) throw no_examples();  // a whole epoch without a batch: it would never end
         batch_this_epoch = false;
@@ -204,6 +206,7 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
           break;
         }
       }
+      window_data_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - data_start).count();
       if (epochs_done) break;
       batch_this_epoch = true;
       ++batches_seen;
@@ -253,6 +256,7 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
     }
     if (loss_scaling && finite && (step + 1) % 2000 == 0) loss_scale *= 2;
     ++step;
+    if (options.after_step) options.after_step(model, step);
     double mean_loss = loss_sum / static_cast<double>(options.grad_accum);
     if (parallel) mean_loss = parallel->sum(mean_loss) / world;
     window_loss += mean_loss;
@@ -261,13 +265,17 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
     if (leader && (step % std::max<std::uint64_t>(1, options.log_every) == 0 || step == options.lr.total_steps)) {
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - window_start).count();
       const double avg = window_loss / static_cast<double>(window_steps);
-      metrics.write({{"step", step}, {"epoch", epoch}, {"loss", avg}, {"lr", lr}, {"grad_norm", grad_norm},
-                     {"tokens_per_s", seconds > 0 ? static_cast<double>(window_tokens) * world / seconds : 0.0},
-                     {"steps_per_s", seconds > 0 ? static_cast<double>(window_steps) / seconds : 0.0}});
+      nlohmann::json line = {{"step", step}, {"epoch", epoch}, {"loss", avg}, {"lr", lr}, {"grad_norm", grad_norm},
+                             {options.throughput_unit + "_per_s", seconds > 0 ? static_cast<double>(window_tokens) * world / seconds : 0.0},
+                             {"steps_per_s", seconds > 0 ? static_cast<double>(window_steps) / seconds : 0.0},
+                             {"data_fraction", seconds > 0 ? window_data_seconds / seconds : 0.0}};
+      if (options.window_metrics) line.update(options.window_metrics());
+      metrics.write(line);
       progress.set_note(fmt::format("loss {:.4f} lr {:.2e}", avg, lr));
       window_start = std::chrono::steady_clock::now();
       window_tokens = 0;
       window_loss = 0;
+      window_data_seconds = 0;
       window_steps = 0;
     }
     if (options.eval_every > 0 && step % options.eval_every == 0) {
@@ -313,7 +321,7 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
   result.best_eval = best;
   if (!result.interrupted) {
     if (saved_step != step) checkpoint();  // the final step is saved once
-    if (leader) model.save(options.out_dir + "/model");
+    if (leader && options.save_final_model) model.save(options.out_dir + "/model");
   }
   return result;
 }

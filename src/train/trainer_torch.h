@@ -36,6 +36,15 @@ struct TrainerOptions {
   // What a resumed run must share with the checkpoint (options and inputs, see run_lock.h);
   // stored in state.json, compared on resume: a mismatch is refused.
   nlohmann::json fingerprint = nlohmann::json::object();
+  // What TrainBatch::tokens counts: the metrics key is `<unit>_per_s` ("images" for image models).
+  std::string throughput_unit = "tokens";
+  // Hooks of methods that are more than a loss: before_step(model, k) runs before optimizer
+  // step k (0-based; e.g. freezing a backbone for the first N steps), after_step(model, k)
+  // after it (k steps done; e.g. BYOL's moving-average target). Both see resumed steps alike.
+  std::function<void(Model&, std::uint64_t)> before_step, after_step;
+  // Extra fields for each metrics line (e.g. collapse diagnostics the loss gathered since the last line).
+  std::function<nlohmann::json()> window_metrics;
+  bool save_final_model = true;  // write out_dir/model at the end (off: the caller writes what it means)
 };
 
 struct TrainBatch {

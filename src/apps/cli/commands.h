@@ -77,5 +77,7 @@ void register_qagen_command(CLI::App& app, CommandTable& table, const GlobalOpti
 void register_augment_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_classify_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_distill_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_image_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_byol_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 
 }  // namespace frugal::cli

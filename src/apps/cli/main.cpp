@@ -104,6 +104,8 @@ static int run(int argc, char** argv) {
   register_qagen_command(app, table, global);
   register_classify_command(app, table, global);
   register_distill_command(app, table, global);
+  register_image_command(app, table, global);
+  register_byol_command(app, table, global);
   register_demo_command(app, table, global);
   register_plot_command(app, table, global);
 

@@ -116,6 +116,12 @@ void register_classify_command(CLI::App& app, CommandTable& table, const GlobalO
 void register_distill_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
   add_torch_command(app, table, "distill", "Distil a fine-tuned classifier into a student: label (teacher logits), train");
 }
+void register_image_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
+  add_torch_command(app, table, "image", "Image classification (CNN, ResNet-v2): train (staged from a backbone), eval, predict");
+}
+void register_byol_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
+  add_torch_command(app, table, "byol", "Self-supervised image pretraining (BYOL): pretrain");
+}
 void register_lm_eval_commands(CLI::App& eval, CommandTable& table) {
   add_torch_command(eval, table, "mlm", "Masked-token perplexity of a BERT model on text");
   add_torch_command(eval, table, "lm", "Next-token perplexity of a GPT-2 model on text");
