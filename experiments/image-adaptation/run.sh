@@ -4,7 +4,9 @@
 # split unlabelled (its test split only scores). Conditions, each over SEEDS:
 #   source_only       image train on the source
 #   byol_target       byol pretrain on the target's training images, then staged fine-tuning
-#                     on the source (head only for FREEZE steps, then every layer)
+#                     on the source: the head alone for FREEZE steps, then every layer with the
+#                     backbone at BACKBONE_LR_SCALE of the head's rate (so fine-tuning on the
+#                     source does not wash out what BYOL learnt of the target)
 #   byol_both         the same with BYOL on source + target images
 # and the three again with FEW labelled target training images added to the source labels
 # (few-label regime). Every number is target test accuracy (and log loss, AUC) with flip TTA
@@ -25,8 +27,10 @@ byol_batch=${BYOL_BATCH:-128}
 projector_norm=${PROJECTOR_NORM:-batch_norm}
 # Fine-tuning per source: passes over it, and the head-only steps of the staged fine-tuning
 # (MNIST: 1 pass = 469 steps of 128; USPS: 5 passes = 285 steps).
-mnist_epochs=${MNIST_EPOCHS:-1} mnist_freeze=${MNIST_FREEZE:-100}
-usps_epochs=${USPS_EPOCHS:-5} usps_freeze=${USPS_FREEZE:-60}
+mnist_epochs=${MNIST_EPOCHS:-1} mnist_freeze=${MNIST_FREEZE:-300}
+usps_epochs=${USPS_EPOCHS:-5} usps_freeze=${USPS_FREEZE:-180}
+lr=${LR:-1e-2}                   # every fine-tuning run, source-only included
+backbone_lr_scale=${BACKBONE_LR_SCALE:-0.05}
 few=${FEW:-100}                  # labelled target images in the few-label regime
 directions=${DIRECTIONS:-"mnist:usps usps:mnist"}
 threads=${THREADS:-2}
@@ -76,7 +80,7 @@ for direction in $directions; do
             --projection-hidden-size 1024 --projection-size 128 --projector-norm "$projector_norm" --augment digits \
             --log-every 50 --seed "$seed" --out "$out" > "$out.json"
         fi
-        backbone="--init $out/model --freeze-backbone-steps $freeze"
+        backbone="--init $out/model --freeze-backbone-steps $freeze --backbone-lr-scale $backbone_lr_scale"
       fi
       for labels in 0 "$few"; do
         train="$src:train"
@@ -86,7 +90,7 @@ for direction in $directions; do
           log "$direction seed $seed: fine-tune ($pre, $labels target labels)"
           # shellcheck disable=SC2086
           f image train --train "$train" ${backbone:---arch cnn --model-config cnn.json} --epochs "$epochs" --batch-size 128 \
-            --lr 1e-3 --seed "$seed" --out "$name" > "$name.json"
+            --lr "$lr" --seed "$seed" --out "$name" > "$name.json"
         fi
         f image eval --model "$name/model" --data "$tgt:test" > "$name.eval.json"
         python3 - "$name.eval.json" "$src" "$tgt" "$pre" "$labels" "$seed" >> "$results.tmp" <<'PY'

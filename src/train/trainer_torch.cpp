@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -100,8 +101,22 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
   const bool loss_scaling = options.autocast == "fp16";
   if (loss_scaling && !device.is_cuda()) throw InputError("--autocast fp16 needs a CUDA device; use bf16 on CPU");
 
-  std::vector<torch::Tensor> decay, plain;
-  for (const auto& p : module->named_parameters()) (no_weight_decay(p.key()) ? plain : decay).push_back(p.value());
+  // Parameter groups: with and without weight decay, per learning-rate scale (one scale
+  // unless options.lr_scale says otherwise), in the order the parameters first name them.
+  std::vector<double> scales;
+  std::vector<std::vector<torch::Tensor>> decay, plain;
+  for (const auto& p : module->named_parameters()) {
+    const double scale = options.lr_scale ? options.lr_scale(p.key()) : 1.0;
+    auto at = std::find(scales.begin(), scales.end(), scale);
+    if (at == scales.end()) {
+      scales.push_back(scale);
+      decay.emplace_back();
+      plain.emplace_back();
+      at = scales.end() - 1;
+    }
+    const auto k = static_cast<std::size_t>(at - scales.begin());
+    (no_weight_decay(p.key()) ? plain[k] : decay[k]).push_back(p.value());
+  }
   auto adamw = [&](double wd) {
     return std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(options.lr.peak)
                                                             .betas({options.beta1, options.beta2})
@@ -109,8 +124,12 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
                                                             .weight_decay(wd));
   };
   std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(decay, adamw(options.weight_decay));
-  groups.emplace_back(plain, adamw(0.0));
+  std::vector<double> group_scales;
+  for (std::size_t k = 0; k < scales.size(); ++k) {
+    groups.emplace_back(decay[k], adamw(options.weight_decay));
+    groups.emplace_back(plain[k], adamw(0.0));
+    group_scales.insert(group_scales.end(), {scales[k], scales[k]});
+  }
   torch::optim::AdamW optimizer(std::move(groups), *adamw(options.weight_decay));
 
   const std::string root = options.out_dir + "/checkpoints";
@@ -246,7 +265,10 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
     }
     finite = std::isfinite(grad_norm);
     const double lr = options.lr.at(step);
-    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+    auto& param_groups = optimizer.param_groups();
+    for (std::size_t g = 0; g < param_groups.size(); ++g) {
+      static_cast<torch::optim::AdamWOptions&>(param_groups[g].options()).lr(lr * group_scales[g]);
+    }
     if (finite) {
       optimizer.step();
     } else if (loss_scaling) {

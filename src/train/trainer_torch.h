@@ -42,6 +42,9 @@ struct TrainerOptions {
   // step k (0-based; e.g. freezing a backbone for the first N steps), after_step(model, k)
   // after it (k steps done; e.g. BYOL's moving-average target). Both see resumed steps alike.
   std::function<void(Model&, std::uint64_t)> before_step, after_step;
+  // A learning-rate factor per parameter name (e.g. a pretrained backbone at 0.1 of the head's
+  // rate); unset: 1 for all.
+  std::function<double(const std::string&)> lr_scale;
   // Extra fields for each metrics line (e.g. collapse diagnostics the loss gathered since the last line).
   std::function<nlohmann::json()> window_metrics;
   bool save_final_model = true;  // write out_dir/model at the end (off: the caller writes what it means)

@@ -32,6 +32,7 @@ struct ImageTrainArgs {
   AugmentArgs augment;
   std::size_t batch_size = 128;
   std::uint64_t epochs = 10, freeze_backbone_steps = 0;
+  double backbone_lr_scale = 1.0;
   TrainArgs common;
 };
 
@@ -155,6 +156,11 @@ int run_image_train(const ImageTrainArgs& a, const GlobalOptions& global) {
       frozen = freeze;
     };
   }
+  if (a.backbone_lr_scale != 1.0) {
+    options.lr_scale = [prefix = model->family_model().base_prefix(), scale = a.backbone_lr_scale](const std::string& name) {
+      return !prefix.empty() && name.compare(0, prefix.size(), prefix) == 0 ? scale : 1.0;
+    };
+  }
   const EvalFn evaluate = [&](Model& m) -> nlohmann::json {
     if (dev.empty()) return {{"loss", 0.0}};
     const auto probs = image_probabilities(m, dev, 256, false, threads);
@@ -266,6 +272,10 @@ void register_image_command(CLI::App& app, CommandTable& table, const GlobalOpti
       ->check(CLI::ExistingDirectory);
   train_cmd->add_option("--freeze-backbone-steps", a->freeze_backbone_steps,
                         "Train only the head for this many steps, then every layer (staged fine-tuning)")->capture_default_str();
+  train_cmd->add_option("--backbone-lr-scale", a->backbone_lr_scale,
+                        "The backbone's learning rate as a fraction of --lr (discriminative fine-tuning of a pretrained backbone)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   train_cmd->add_option("--epochs", a->epochs, "Passes over the training images")->capture_default_str();
   train_cmd->add_option("--batch-size", a->batch_size, "Images per micro-batch")->capture_default_str()->check(CLI::PositiveNumber);
   train_cmd->add_option("--normalize", a->normalize, "model (the config's mean/std) or dataset (the training images' own, written to the config)")
