@@ -132,4 +132,32 @@ for path in sorted(glob.glob("byol-*/metrics.jsonl")):
     print(f"| {path.split('/')[0]} | {speed:.0f} | {data:.3f} | {last['loss']:.4f} | {last['embedding_std_x_sqrt_dim']:.3f} | "
           f"{last['representation_std_x_sqrt_dim']:.3f} | {last['view_cosine']:.3f} |")
 PY
-log "results in $work/table.md"
+# The accuracy table as a picture: one bar group per (direction, target labels).
+python3 - "$results" > accuracy.dat <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+groups = {}
+for r in rows:
+    groups.setdefault((r["source"], r["target"], r["target_labels"]), {}).setdefault(r["pretraining"], []).append(100 * r["accuracy"])
+print('group "source only" std "BYOL on target" std "BYOL on source+target" std')
+for (s, t, l), by in sorted(groups.items()):
+    cells = []
+    for p in ("none", "target", "both"):
+        v = by.get(p, [0.0])
+        cells += [f"{statistics.mean(v):.2f}", f"{statistics.stdev(v) if len(v) > 1 else 0.0:.2f}"]
+    print(f'"{s}->{t}, {l} target labels" ' + " ".join(cells))
+PY
+gnuplot <<'GP'
+set terminal svg size 900,420 dynamic font "sans,12"
+set output "accuracy.svg"
+set title "Target test accuracy (mean and std over seeds)"
+set style data histogram
+set style histogram errorbars gap 2 lw 1
+set style fill solid 0.7 border -1
+set ylabel "accuracy %"
+set yrange [50:100]
+set key top left
+set grid ytics
+plot "accuracy.dat" using 2:3:xtic(1) title columnheader(2), "" using 4:5 title columnheader(4), "" using 6:7 title columnheader(6)
+GP
+log "results in $work/table.md and $work/accuracy.svg"

@@ -30,6 +30,15 @@ void check_positive(const std::string& name, std::initializer_list<std::pair<con
   }
 }
 
+// The config's JSON object, refused when its model_type is another family's.
+nlohmann::json image_config_json(const std::string& text, const std::string& model_type, const std::string& name) {
+  auto j = parse_config_json(text, name);
+  std::string type = model_type;
+  config_field(j, "model_type", type, name);
+  if (type != model_type) throw InputError(InputLocation{name}, "model_type '" + type + "' is not " + model_type);
+  return j;
+}
+
 }  // namespace
 
 void config_sizes(const nlohmann::json& j, const char* key, std::vector<std::int64_t>& field, const std::string& name) {
@@ -101,9 +110,7 @@ std::pair<std::int64_t, std::int64_t> CnnConfig::feature_map(const std::string& 
 }
 
 CnnConfig CnnConfig::parse(const std::string& text, const std::string& name) {
-  const auto j = parse_config_json(text, name);
-  const std::string type = j.value("model_type", std::string("frugal_cnn"));
-  if (type != "frugal_cnn") throw InputError(InputLocation{name}, "model_type '" + type + "' is not frugal_cnn");
+  const auto j = image_config_json(text, "frugal_cnn", name);
   CnnConfig c;
   c.input = parse_image_input(j, name);
   config_sizes(j, "conv_channels", c.conv_channels, name);
@@ -146,9 +153,7 @@ std::int64_t ResNetV2Config::bottleneck_width(std::int64_t out) const {
 }
 
 ResNetV2Config ResNetV2Config::parse(const std::string& text, const std::string& name) {
-  const auto j = parse_config_json(text, name);
-  const std::string type = j.value("model_type", std::string("frugal_resnetv2"));
-  if (type != "frugal_resnetv2") throw InputError(InputLocation{name}, "model_type '" + type + "' is not frugal_resnetv2");
+  const auto j = image_config_json(text, "frugal_resnetv2", name);
   ResNetV2Config c;
   c.input = parse_image_input(j, name);
   config_field(j, "embedding_size", c.embedding_size, name);
