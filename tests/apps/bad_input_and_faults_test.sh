@@ -10,23 +10,8 @@ echo '{"hidden_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2, "int
        "max_position_embeddings": 64}' > tiny.json
 f() { "$frugal" --no-progress --threads 1 "$@"; }
 tiny=(--tokenizer "$vocab" --model-config tiny.json --max-length 32 --batch-size 4)
-failures=0
-# expect_error PATTERN ARGS...: frugal ARGS exits with code 2 and PATTERN in a one-line stderr.
-expect_error() {
-  local pattern=$1; shift
-  set +e
-  timeout 60 "$frugal" --no-progress "$@" > out.txt 2> err.txt
-  local rc=$?
-  set -e
-  local lines
-  lines=$(grep -cv '^\[' err.txt || true)  # log lines ([time level]) aside
-  if [ "$rc" -ne 2 ] || ! grep -q -- "$pattern" err.txt || [ "$lines" -ne 1 ]; then
-    echo "FAIL (rc $rc, want 2 and '$pattern' in one line): frugal $*"; sed 's/^/  | /' err.txt | head -5
-    failures=$((failures + 1))
-  else
-    echo "ok: $(grep -v '^\[' err.txt)"
-  fi
-}
+frugal_options=(--no-progress)
+source "$(dirname "${BASH_SOURCE[0]}")/cli_checks.sh"
 
 echo "== empty corpora end with an error, not a hang"
 : > empty.txt

@@ -8,22 +8,7 @@ set -euo pipefail
 frugal=$1 sst2=$2 vocab=$3 python=$4 work=$5
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 f() { "$frugal" --no-progress --threads 1 "$@"; }
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-expect_error() {
-  local pattern=$1; shift
-  set +e
-  timeout 120 "$frugal" --no-progress --threads 1 "$@" > out.txt 2> err.txt
-  local rc=$?
-  set -e
-  local lines
-  lines=$(grep -cv '^\[' err.txt || true)
-  if [ "$rc" -ne 2 ] || ! grep -q -- "$pattern" err.txt || [ "$lines" -ne 1 ]; then
-    fail "rc $rc, want 2 and '$pattern' in one line: frugal $*"; sed 's/^/  | /' err.txt | head -5
-  else
-    echo "ok: $(grep -v '^\[' err.txt)"
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/cli_checks.sh"
 
 # 2,000 training rows, 200 dev rows (string labels on a copy, to check the label set).
 head -n 2001 "$sst2/train.tsv" > train.tsv

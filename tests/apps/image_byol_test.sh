@@ -10,22 +10,8 @@ frugal=$1 mirror=$2 python=$3 work=$4
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 export FRUGAL_HOME="$work/home"
 f() { "$frugal" --no-progress --threads 2 --mirror "$mirror" "$@"; }
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-expect_error() {
-  local pattern=$1; shift
-  set +e
-  timeout 120 "$frugal" --no-progress --threads 1 --mirror "$mirror" "$@" > out.txt 2> err.txt
-  local rc=$?
-  set -e
-  local lines
-  lines=$(grep -cv '^\[' err.txt || true)
-  if [ "$rc" -ne 2 ] || ! grep -q -- "$pattern" err.txt || [ "$lines" -ne 1 ]; then
-    fail "rc $rc, want 2 and '$pattern' in one line: frugal $*"; sed 's/^/  | /' err.txt | head -5
-  else
-    echo "ok: $(grep -v '^\[' err.txt)"
-  fi
-}
+frugal_options=(--no-progress --threads 1 --mirror "$mirror")
+source "$(dirname "${BASH_SOURCE[0]}")/cli_checks.sh"
 
 # IDX slices: 512 USPS training images (unlabelled BYOL input), 1,000 MNIST training images,
 # 300 USPS test images; and a folder of PGM files in class subfolders.
