@@ -27,8 +27,10 @@ IdxArray parse_idx(std::string_view bytes, const std::string& name) {
     const std::uint32_t v = (std::uint32_t{byte(at)} << 24) | (std::uint32_t{byte(at + 1)} << 16) |
                             (std::uint32_t{byte(at + 2)} << 8) | std::uint32_t{byte(at + 3)};
     a.dims.push_back(v);
+    // Checked before multiplying: four 32-bit dimensions can overflow 64 bits.
+    constexpr std::uint64_t kMostValues = std::uint64_t{1} << 40;
+    if (v != 0 && count > kMostValues / v) throw InputError(InputLocation{name}, "IDX dimensions describe over 2^40 values");
     count *= v;
-    if (count > (std::uint64_t{1} << 40)) throw InputError(InputLocation{name}, "IDX dimensions describe over 2^40 values");
   }
   const std::uint64_t have = bytes.size() - header;
   if (have != count) {

@@ -60,6 +60,11 @@ TEST(Idx, ParsesGreyAndColourImagesAndRefusesBadHeaders) {
   EXPECT_NE(error_of([] { parse_idx(std::string("\x00\x00\x08\x03\x00", 5), "h.idx"); }).find("truncated IDX header"), std::string::npos);
   EXPECT_NE(error_of([] { images_from_idx(parse_idx(idx_bytes({3}, {1, 2, 3}), "l"), "l.idx"); }).find("l.idx: an image file is 3-D"),
             std::string::npos);
+  // Found by fuzz_images: dimensions whose 64-bit product wraps to 0 (2^26 x 2304 x 2^31 x 4)
+  // must not pass as an empty array of 67M images.
+  EXPECT_NE(error_of([] { parse_idx(std::string("\x00\x00\x08\x04\x04\x00\x00\x00\x00\x00\x09\x00\x80\x00\x00\x00\x00\x00\x00\x04", 20), "o.idx"); })
+                .find("over 2^40 values"),
+            std::string::npos);
 }
 
 TEST(ImageSet, ReadsIdxPairsGzipOrNotAndChecksTheLabelCount) {
