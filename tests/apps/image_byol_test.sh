@@ -111,6 +111,11 @@ f image predict --model ft/model --data folder --out folder.jsonl
 grep -q '"path": ".*folder/' folder.jsonl || fail "no path in folder predictions"
 f image eval --model ft/model --data folder > folder-eval.json
 grep -q '"examples":12' folder-eval.json || fail "folder eval: $(cat folder-eval.json)"
+# A classifier refitted to another label set (the folder's classes): the backbone carries over.
+f image train --train folder --init ft --epochs 1 --batch-size 4 --seed 1 --out refit > refit.json 2> refit.err
+classes=$(ls folder | wc -l)
+grep -q "\"num_labels\": $classes" refit/model/config.json || fail "refit: num_labels is not the folder's $classes"
+grep -q "tensors copied" refit.err || fail "refit: nothing said about the --init tensors"
 
 echo "== bad image data"
 expect_error "cut-images.idx: truncated IDX" image eval --model ft/model --data cut-images.idx,usps-test-labels.idx

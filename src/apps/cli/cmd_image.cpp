@@ -65,15 +65,34 @@ std::unique_ptr<Model> image_model_to_train(const ImageTrainArgs& a, const Image
     if (!a.model_config.empty()) throw InputError("give one of --init and --model-config");
     const auto dir = model_dir_of(a.init);
     const auto config_path = dir + "/config.json";
-    const auto config = parse_config_json(read_file(config_path), config_path);
-    const auto& family = family_of(config.value("architectures", nlohmann::json::array({""}))[0].get<std::string>(), config_path);
+    const auto init = Model::load(dir, device);  // checks its config and weights
+    const auto& family = family_of(init.architecture(), config_path);
     const Architecture arch = family.heads.front().second;  // the family's classifier
     if (!a.arch.empty() && classifier_arch_of(a.arch) != arch) {
       throw InputError(InputLocation{config_path}, "--arch " + a.arch + " does not fit the --init model's family (" + family.name + ")");
     }
-    LoadReport report;
-    auto model = std::make_unique<Model>(Model::load_as(dir, arch, device, &report, labels.dump()));
-    spdlog::info("--init {}: {} tensors new (the head), {} ignored", dir, report.missing.size(), report.unexpected.size());
+    auto config = parse_config_json(init.config_json(), config_path);
+    config.erase("architectures");
+    config.update(labels);
+    auto model = std::make_unique<Model>(arch, config.dump(), config_path, a.common.seed);
+    // Every tensor of --init that has a place of its shape here: a backbone's under the
+    // classifier's prefix, a classifier's own head only when its label set has the same size
+    // (otherwise the head starts afresh).
+    const auto prefix = model->family_model().base_prefix();
+    auto places = model->module()->named_parameters();
+    for (const auto& b : model->module()->named_buffers()) places.insert(b.key(), b.value());
+    auto sources = init.module()->named_parameters();
+    for (const auto& b : init.module()->named_buffers()) sources.insert(b.key(), b.value());
+    std::size_t copied = 0;
+    torch::NoGradGuard no_grad;
+    for (const auto& source : sources) {
+      const std::string name = places.contains(source.key()) ? source.key() : prefix + source.key();
+      if (!places.contains(name) || places[name].sizes() != source.value().sizes()) continue;
+      places[name].copy_(source.value());
+      ++copied;
+    }
+    spdlog::info("--init {}: {} of {} tensors copied, the rest (the head) new", dir, copied, places.size());
+    model->to(device, torch::kFloat32);
     return model;
   }
   const auto arch = classifier_arch_of(a.arch.empty() ? "cnn" : a.arch);
