@@ -75,7 +75,7 @@ class ByolFamilyModel : public FamilyModel {
         branch->backbone->module()->eval();
         ModelBatch probe;
         probe.pixel_values = torch::zeros({1, spec.channels, spec.height, spec.width});
-        feature_size_ = output(branch->backbone->forward(probe), "pooler_output").size(1);
+        feature_size_ = named_output(branch->backbone->forward(probe), "pooler_output").size(1);
         branch->backbone->module()->train();
       }
       branch->projector = branch->holder->register_module("projector", mlp(feature_size_, config_));
@@ -96,13 +96,13 @@ class ByolFamilyModel : public FamilyModel {
   NamedOutputs forward(const ModelBatch& batch) override {
     ModelBatch b;
     b.pixel_values = batch.pixel_values;
-    const auto representation = output(online_.backbone->forward(b), "pooler_output");
+    const auto representation = named_output(online_.backbone->forward(b), "pooler_output");
     const auto projections = online_.projector->forward(representation);
     const auto predictions = predictor_->forward(projections);
     torch::Tensor target;
     {
       torch::NoGradGuard no_grad;
-      target = target_.projector->forward(output(target_.backbone->forward(b), "pooler_output")).detach();
+      target = target_.projector->forward(named_output(target_.backbone->forward(b), "pooler_output")).detach();
     }
     return {{"online_predictions", predictions}, {"target_projections", target}, {"online_projections", projections},
             {"online_representations", representation}};
@@ -122,12 +122,6 @@ class ByolFamilyModel : public FamilyModel {
   torch::nn::Module& online_backbone() const { return *online_.backbone->module(); }
 
  private:
-  static torch::Tensor output(const NamedOutputs& outputs, const std::string& name) {
-    for (const auto& [key, t] : outputs) {
-      if (key == name) return t;
-    }
-    throw std::invalid_argument("BYOL: the backbone gives no " + name);
-  }
   void copy_online_to_target() {
     torch::NoGradGuard no_grad;
     const auto online = online_.holder->parameters(), target = target_.holder->parameters();
@@ -174,11 +168,7 @@ Model byol_backbone(const Model& byol) {
   const auto& impl = byol_of(byol);
   const auto& c = impl.config();
   Model backbone(c.backbone_arch, c.backbone.dump(), "BYOL backbone", 0);
-  torch::NoGradGuard no_grad;
-  auto source = impl.online_backbone().named_parameters();
-  for (auto& p : backbone.module()->named_parameters()) p.value().copy_(source[p.key()]);
-  auto source_buffers = impl.online_backbone().named_buffers();
-  for (auto& b : backbone.module()->named_buffers()) b.value().copy_(source_buffers[b.key()]);
+  copy_all_tensors(impl.online_backbone(), *backbone.module());
   backbone.module()->to(impl.online_backbone().parameters().front().device());
   return backbone;
 }

@@ -72,6 +72,13 @@ std::unique_ptr<FamilyModel> make_image_model(ImageBackbone backbone, ImageHead 
   return std::make_unique<ImageFamilyModel>(std::move(backbone), head, std::move(base_prefix), std::move(input));
 }
 
+torch::Tensor named_output(const NamedOutputs& outputs, const std::string& name) {
+  for (const auto& [key, t] : outputs) {
+    if (key == name) return t;
+  }
+  throw std::invalid_argument("the model gives no '" + name + "' output");
+}
+
 void init_image_weights(torch::nn::Module& module) {
   torch::NoGradGuard no_grad;
   for (const auto& m : module.modules(/*include_self=*/true)) {
@@ -89,15 +96,32 @@ ImageInputSpec image_input_of(const Model& model) {
   return parse_image_input(parse_config_json(model.config_json(), "config.json"), "config.json");
 }
 
+std::size_t copy_matching_tensors(const torch::nn::Module& from, torch::nn::Module& to, const std::string& prefix) {
+  auto places = to.named_parameters();
+  for (const auto& b : to.named_buffers()) places.insert(b.key(), b.value());
+  auto sources = from.named_parameters();
+  for (const auto& b : from.named_buffers()) sources.insert(b.key(), b.value());
+  torch::NoGradGuard no_grad;
+  std::size_t copied = 0;
+  for (const auto& source : sources) {
+    const std::string name = places.contains(source.key()) ? source.key() : prefix + source.key();
+    if (!places.contains(name) || places[name].sizes() != source.value().sizes()) continue;
+    places[name].copy_(source.value());
+    ++copied;
+  }
+  return copied;
+}
+
+void copy_all_tensors(const torch::nn::Module& from, torch::nn::Module& to) {
+  const auto total = to.named_parameters().size() + to.named_buffers().size();
+  if (copy_matching_tensors(from, to) != total) throw std::logic_error("copy_all_tensors: the modules' tensors differ");
+}
+
 Model with_image_input(const Model& model, const ImageInputSpec& input) {
   auto config = parse_config_json(model.config_json(), "config.json");
   write_image_input(input, config);
   Model copy(model.architecture(), config.dump(), "config.json", 0);
-  torch::NoGradGuard no_grad;
-  auto params = model.module()->named_parameters();
-  for (auto& p : copy.module()->named_parameters()) p.value().copy_(params[p.key()]);
-  auto buffers = model.module()->named_buffers();
-  for (auto& b : copy.module()->named_buffers()) b.value().copy_(buffers[b.key()]);
+  copy_all_tensors(*model.module(), *copy.module());
   copy.module()->to(model.module()->parameters().front().device());
   return copy;
 }

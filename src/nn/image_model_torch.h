@@ -31,12 +31,22 @@ struct ImageHead {
 // A FamilyModel for an image backbone; `base_prefix` ("cnn.") names the backbone inside the classifier.
 std::unique_ptr<FamilyModel> make_image_model(ImageBackbone backbone, ImageHead head, std::string base_prefix, ImageInputSpec input);
 
+// The output called `name` (std::invalid_argument when the model gives none).
+torch::Tensor named_output(const NamedOutputs& outputs, const std::string& name);
+
 // PyTorch's ResNet initialisation: Kaiming-normal (fan_out, ReLU) convolutions, unit norms,
 // zero biases; linear layers keep PyTorch's default; a classifier starts at N(0, 0.01).
 void init_image_weights(torch::nn::Module& module);
 
 // The input an image model states in its config.json (data/image_transform.h fits images to it).
 ImageInputSpec image_input_of(const Model& model);
+
+// Copies every parameter and buffer of `from` into the tensor of `to` of the same name, or of
+// `prefix` + that name (a backbone inside its classifier), where the shapes agree. Returns how
+// many of `to`'s tensors were filled (the rest keep their values).
+std::size_t copy_matching_tensors(const torch::nn::Module& from, torch::nn::Module& to, const std::string& prefix = "");
+// The same for modules built from one config: every tensor of `to` must be filled (logic_error).
+void copy_all_tensors(const torch::nn::Module& from, torch::nn::Module& to);
 
 // A copy of `model` (weights and buffers, on its device) whose config states `input` instead:
 // per-dataset normalisation.

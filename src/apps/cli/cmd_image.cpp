@@ -78,20 +78,9 @@ std::unique_ptr<Model> image_model_to_train(const ImageTrainArgs& a, const Image
     // Every tensor of --init that has a place of its shape here: a backbone's under the
     // classifier's prefix, a classifier's own head only when its label set has the same size
     // (otherwise the head starts afresh).
-    const auto prefix = model->family_model().base_prefix();
-    auto places = model->module()->named_parameters();
-    for (const auto& b : model->module()->named_buffers()) places.insert(b.key(), b.value());
-    auto sources = init.module()->named_parameters();
-    for (const auto& b : init.module()->named_buffers()) sources.insert(b.key(), b.value());
-    std::size_t copied = 0;
-    torch::NoGradGuard no_grad;
-    for (const auto& source : sources) {
-      const std::string name = places.contains(source.key()) ? source.key() : prefix + source.key();
-      if (!places.contains(name) || places[name].sizes() != source.value().sizes()) continue;
-      places[name].copy_(source.value());
-      ++copied;
-    }
-    spdlog::info("--init {}: {} of {} tensors copied, the rest (the head) new", dir, copied, places.size());
+    const auto copied = copy_matching_tensors(*init.module(), *model->module(), model->family_model().base_prefix());
+    const auto places = model->module()->named_parameters().size() + model->module()->named_buffers().size();
+    spdlog::info("--init {}: {} of {} tensors copied, the rest (the head) new", dir, copied, places);
     model->to(device, torch::kFloat32);
     return model;
   }
@@ -136,7 +125,7 @@ int run_image_train(const ImageTrainArgs& a, const GlobalOptions& global) {
   require_seed(a.common);
   const auto device = parse_device(a.common.device);
   const int threads = worker_threads(global.threads);
-  const auto train = load_images(a.train, ImageLabels::kRequired, global);
+  auto train = load_images(a.train, ImageLabels::kRequired, global);
   const auto names = label_names_of(train);
   auto model = image_model_to_train(a, train, names, device);
   auto spec = image_input_of(*model);
@@ -144,13 +133,10 @@ int run_image_train(const ImageTrainArgs& a, const GlobalOptions& global) {
     // The training set's statistics become the model's normalisation (written to its config).
     spec = normalised_for(spec, train, "dataset");
     *model = with_image_input(*model, spec);
-  } else if (a.normalize != "model") {
-    throw InputError("--normalize must be model or dataset, not '" + a.normalize + "'");
-  }
-  const auto train_labels = labels_for_model(train, parse_config_json(model->config_json(), "config.json"), a.train);
-  ImageSet labelled = train;
-  labelled.labels = train_labels;
-  labelled.class_names.clear();
+  }  // model: the config's own (CLI11 admits only model | dataset)
+  // The set's labels as the model's ids (folder classes through label2id), in place: the images
+  // are not copied.
+  train.labels = labels_for_model(train, parse_config_json(model->config_json(), "config.json"), a.train);
   ImageSet dev;
   if (!a.dev.empty()) {
     dev = load_images(a.dev, ImageLabels::kRequired, global);
@@ -162,7 +148,7 @@ int run_image_train(const ImageTrainArgs& a, const GlobalOptions& global) {
   bo.seed = a.common.seed;
   bo.threads = threads;
   bo.device = device;
-  auto source = image_batch_source(labelled, spec, augment, bo);
+  auto source = image_batch_source(train, spec, augment, bo);
   auto options = trainer_options(a.common, steps_for_epochs(a.common, a.epochs, source->batches_per_epoch()), !dev.empty(), global);
   options.data_name = a.train;
   options.throughput_unit = "images";

@@ -2,15 +2,10 @@
 
 #include <cmath>
 
+#include "nn/image_model_torch.h"
+
 namespace frugal {
 namespace {
-
-torch::Tensor named(const NamedOutputs& outputs, const std::string& name) {
-  for (const auto& [key, t] : outputs) {
-    if (key == name) return t;
-  }
-  throw std::invalid_argument("BYOL: the model gives no '" + name + "' output");
-}
 
 torch::Tensor regression(const torch::Tensor& p, const torch::Tensor& z) {  // 2 - 2 cos, per row
   return 2 - 2 * (torch::nn::functional::normalize(p, torch::nn::functional::NormalizeFuncOptions().dim(1)) *
@@ -28,14 +23,14 @@ double byol_tau(double tau_base, const std::string& schedule, std::uint64_t step
 
 torch::Tensor ByolObjective::loss(Model& model, const TrainBatch& batch) {
   const auto out = model.forward(batch.inputs);
-  const auto p = named(out, "online_predictions").to(torch::kFloat32);
-  const auto z = named(out, "target_projections").to(torch::kFloat32);
+  const auto p = named_output(out, "online_predictions").to(torch::kFloat32);
+  const auto z = named_output(out, "target_projections").to(torch::kFloat32);
   const auto n = p.size(0) / 2;
   const auto loss = regression(p.slice(0, 0, n), z.slice(0, n)) + regression(p.slice(0, n), z.slice(0, 0, n));
   {
     torch::NoGradGuard no_grad;
     const auto unit = [&](const char* key) {
-      return torch::nn::functional::normalize(named(out, key).to(torch::kFloat32), torch::nn::functional::NormalizeFuncOptions().dim(1));
+      return torch::nn::functional::normalize(named_output(out, key).to(torch::kFloat32), torch::nn::functional::NormalizeFuncOptions().dim(1));
     };
     const auto e = unit("online_projections"), h = unit("online_representations");
     std_sum_ += e.std(0, /*unbiased=*/true).mean().item<double>();

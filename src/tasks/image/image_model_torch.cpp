@@ -6,17 +6,6 @@
 #include "nn/image_model_torch.h"
 
 namespace frugal {
-namespace {
-
-torch::Tensor output_named(const NamedOutputs& outputs, const std::string& name) {
-  for (const auto& [key, t] : outputs) {
-    if (key == name) return t;
-  }
-  throw std::invalid_argument("the model gives no '" + name + "' output");
-}
-
-}  // namespace
-
 torch::Tensor image_tensor(const ImageSet& set, const std::vector<std::size_t>& indices, const ImageInputSpec& spec,
                            const AugmentOptions* augment, std::uint64_t seed, std::uint64_t round, bool flip, int threads) {
   auto out = torch::empty({static_cast<std::int64_t>(indices.size()), spec.channels, spec.height, spec.width}, torch::kFloat32);
@@ -66,7 +55,7 @@ torch::Tensor image_probabilities(Model& model, const ImageSet& set, std::size_t
     for (const bool flip : tta_flip ? std::vector<bool>{false, true} : std::vector<bool>{false}) {
       ModelBatch b;
       b.pixel_values = image_tensor(set, indices, spec, nullptr, 0, 0, flip, threads).to(device);
-      auto p = torch::softmax(output_named(model.forward(b), "logits").to(torch::kFloat32), 1);
+      auto p = torch::softmax(named_output(model.forward(b), "logits").to(torch::kFloat32), 1);
       probs = probs.defined() ? probs + p : p;
     }
     if (tta_flip) probs = probs / 2.0;
@@ -85,7 +74,7 @@ void set_backbone_trainable(Model& model, bool trainable) {
 }
 
 torch::Tensor image_classification_loss(Model& model, const TrainBatch& batch) {
-  return torch::cross_entropy_loss(output_named(model.forward(batch.inputs), "logits").to(torch::kFloat32), batch.labels);
+  return torch::cross_entropy_loss(named_output(model.forward(batch.inputs), "logits").to(torch::kFloat32), batch.labels);
 }
 
 }  // namespace frugal
