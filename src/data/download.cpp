@@ -1,6 +1,8 @@
 #include "data/download.h"
 
+#ifndef FRUGAL_NO_CURL
 #include <curl/curl.h>
+#endif
 
 #include <memory>
 #include <mutex>
@@ -10,6 +12,14 @@
 #include "core/progress.h"
 
 namespace frugal {
+#ifdef FRUGAL_NO_CURL
+
+// A build without libcurl (-DFRUGAL_WITH_CURL=OFF: the device build) reads only local files.
+void download_file(const std::string& url, const std::string&, const DownloadOptions&) {
+  throw InputError("cannot download " + url + ": this frugal was built without libcurl; put the file in the data mirror (--mirror) or cache");
+}
+
+#else
 namespace {
 
 struct Transfer {
@@ -74,4 +84,5 @@ void download_file(const std::string& url, const std::string& path, const Downlo
   out.commit();
 }
 
+#endif  // FRUGAL_NO_CURL
 }  // namespace frugal

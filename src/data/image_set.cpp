@@ -13,7 +13,9 @@
 #include <filesystem>
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
+#ifndef FRUGAL_NO_IMGCODECS
 #include <opencv2/imgcodecs.hpp>
+#endif
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
@@ -163,11 +165,17 @@ Image decode_image(const std::string& bytes, const std::string& name) {
   // OpenCV's codecs report damage through its logger; frugal reports it once, as an InputError.
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
   cv::Mat raw;
+#ifdef FRUGAL_NO_IMGCODECS
+  // A build without OpenCV's codecs (-DFRUGAL_WITH_IMGCODECS=OFF: the device build) reads IDX only.
+  (void)bytes;
+  throw InputError(InputLocation{name}, "this frugal was built without image decoding (OpenCV imgcodecs); give IDX files");
+#else
   try {
     raw = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data())), cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception&) {
     raw = cv::Mat();
   }
+#endif
   if (raw.empty() || raw.dims != 2) throw InputError(InputLocation{name}, "not a decodable image (PNG, JPEG, BMP, PNM, TIFF, WebP)");
   cv::Mat bytes8;
   if (raw.depth() == CV_8U) bytes8 = raw;

@@ -3,13 +3,14 @@
 #include <limits>
 
 #include "nn/activation_torch.h"
+#include "nn/norm_torch.h"
 
 namespace frugal {
 
 BertForSequenceClassificationImpl::BertForSequenceClassificationImpl(const BertConfig& c) {
   bert = register_module("bert", BertModel(c, /*add_pooling_layer=*/true));
   dropout = register_module("dropout", torch::nn::Dropout(c.hidden_dropout_prob));
-  classifier = register_module("classifier", torch::nn::Linear(c.hidden_size, c.num_labels));
+  classifier = register_module("classifier", Linear(c.hidden_size, c.num_labels));
 }
 
 torch::Tensor BertForSequenceClassificationImpl::forward(const torch::Tensor& input_ids,
@@ -24,7 +25,7 @@ torch::Tensor BertForSequenceClassificationImpl::from_hidden(const torch::Tensor
 
 BertForQuestionAnsweringImpl::BertForQuestionAnsweringImpl(const BertConfig& c) {
   bert = register_module("bert", BertModel(c, /*add_pooling_layer=*/false));
-  qa_outputs = register_module("qa_outputs", torch::nn::Linear(c.hidden_size, 2));
+  qa_outputs = register_module("qa_outputs", Linear(c.hidden_size, 2));
 }
 
 SpanLogits BertForQuestionAnsweringImpl::forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
@@ -42,9 +43,9 @@ BertForAnswerSpansImpl::BertForAnswerSpansImpl(const BertConfig& c, std::int64_t
   TORCH_CHECK(max_span >= 1, "max_span_length must be at least 1");
   bert = register_module("bert", BertModel(c, /*add_pooling_layer=*/false));
   span_scorer = register_module("span_scorer", std::make_shared<torch::nn::Module>());
-  dense = span_scorer->register_module("dense", torch::nn::Linear(2 * c.hidden_size, c.hidden_size));
+  dense = span_scorer->register_module("dense", Linear(2 * c.hidden_size, c.hidden_size));
   norm = span_scorer->register_module("LayerNorm", bert_layer_norm(c));
-  out = span_scorer->register_module("out", torch::nn::Linear(c.hidden_size, 1));
+  out = span_scorer->register_module("out", Linear(c.hidden_size, 1));
 }
 
 torch::Tensor BertForAnswerSpansImpl::forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
@@ -68,7 +69,7 @@ torch::Tensor BertForAnswerSpansImpl::from_hidden(const torch::Tensor& hidden, c
     }
     const auto n = seq - l;
     const auto x = from_start.narrow(1, 0, n) + from_end.narrow(1, l, n);
-    auto score = out(norm(apply_activation(x, act))).squeeze(-1);  // (batch, n)
+    auto score = out(norm_fp32(*norm, apply_activation(x, act))).squeeze(-1);  // (batch, n)
     const auto valid = allowed_bool.narrow(1, 0, n) & allowed_bool.narrow(1, l, n);
     score = score.masked_fill(valid.logical_not(), lowest);
     if (l > 0) score = torch::constant_pad_nd(score, {0, l}, lowest);

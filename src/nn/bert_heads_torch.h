@@ -16,7 +16,7 @@ struct BertForSequenceClassificationImpl : torch::nn::Module {
   torch::Tensor from_hidden(const torch::Tensor& hidden);
   BertModel bert{nullptr};
   torch::nn::Dropout dropout{nullptr};
-  torch::nn::Linear classifier{nullptr};
+  Linear classifier{nullptr};
 };
 TORCH_MODULE(BertForSequenceClassification);
 
@@ -30,7 +30,7 @@ struct BertForQuestionAnsweringImpl : torch::nn::Module {
                      const torch::Tensor& attention_mask);
   SpanLogits from_hidden(const torch::Tensor& hidden);
   BertModel bert{nullptr};
-  torch::nn::Linear qa_outputs{nullptr};  // hidden -> 2 (start, end), as HF
+  Linear qa_outputs{nullptr};  // hidden -> 2 (start, end), as HF
 };
 TORCH_MODULE(BertForQuestionAnswering);
 
@@ -48,7 +48,7 @@ struct BertForAnswerSpansImpl : torch::nn::Module {
   torch::Tensor from_hidden(const torch::Tensor& hidden, const torch::Tensor& allowed);
   BertModel bert{nullptr};
   std::shared_ptr<torch::nn::Module> span_scorer;  // span_scorer.{dense, LayerNorm, out}
-  torch::nn::Linear dense{nullptr}, out{nullptr};
+  Linear dense{nullptr}, out{nullptr};
   torch::nn::LayerNorm norm{nullptr};
   std::int64_t max_span_length;
   std::string act;

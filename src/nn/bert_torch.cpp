@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "nn/activation_torch.h"
+#include "nn/norm_torch.h"
 
 namespace frugal {
 
@@ -22,14 +23,14 @@ torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& input_ids, const 
   const auto seq = input_ids.size(1);
   const auto positions = torch::arange(seq, torch::TensorOptions().dtype(torch::kLong).device(input_ids.device())).unsqueeze(0);
   auto x = word_embeddings(input_ids) + position_embeddings(positions) + token_type_embeddings(token_type_ids);
-  return dropout(LayerNorm(x));
+  return dropout(norm_fp32(*LayerNorm, x));
 }
 
 BertSelfAttentionImpl::BertSelfAttentionImpl(const BertConfig& c)
     : heads(c.num_attention_heads), head_size(c.hidden_size / c.num_attention_heads) {
-  query = register_module("query", torch::nn::Linear(c.hidden_size, c.hidden_size));
-  key = register_module("key", torch::nn::Linear(c.hidden_size, c.hidden_size));
-  value = register_module("value", torch::nn::Linear(c.hidden_size, c.hidden_size));
+  query = register_module("query", Linear(c.hidden_size, c.hidden_size));
+  key = register_module("key", Linear(c.hidden_size, c.hidden_size));
+  value = register_module("value", Linear(c.hidden_size, c.hidden_size));
   dropout = register_module("dropout", torch::nn::Dropout(c.attention_probs_dropout_prob));
 }
 
@@ -37,20 +38,21 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden, const 
   const auto b = hidden.size(0), s = hidden.size(1);
   auto split = [&](const torch::Tensor& t) { return t.view({b, s, heads, head_size}).permute({0, 2, 1, 3}); };
   const auto q = split(query(hidden)), k = split(key(hidden)), v = split(value(hidden));
-  auto scores = torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(head_size));
+  // Scores leave the half-precision matmul for fp32 before the fp32 mask and softmax.
+  auto scores = torch::matmul(q, k.transpose(-1, -2)).to(fp32_if_half(q.scalar_type())) / std::sqrt(static_cast<double>(head_size));
   scores = scores + mask_bias;
-  const auto probs = dropout(stable_softmax(scores));
+  const auto probs = dropout(stable_softmax(scores).to(v.scalar_type()));
   return torch::matmul(probs, v).permute({0, 2, 1, 3}).contiguous().view({b, s, heads * head_size});
 }
 
 BertResidualOutputImpl::BertResidualOutputImpl(std::int64_t in, const BertConfig& c) {
-  dense = register_module("dense", torch::nn::Linear(in, c.hidden_size));
+  dense = register_module("dense", Linear(in, c.hidden_size));
   LayerNorm = register_module("LayerNorm", bert_layer_norm(c));
   dropout = register_module("dropout", torch::nn::Dropout(c.hidden_dropout_prob));
 }
 
 torch::Tensor BertResidualOutputImpl::forward(const torch::Tensor& x, const torch::Tensor& residual) {
-  return LayerNorm(dropout(dense(x)) + residual);
+  return norm_fp32(*LayerNorm, dropout(dense(x)) + residual);
 }
 
 BertAttentionImpl::BertAttentionImpl(const BertConfig& c) {
@@ -63,7 +65,7 @@ torch::Tensor BertAttentionImpl::forward(const torch::Tensor& hidden, const torc
 }
 
 BertIntermediateImpl::BertIntermediateImpl(const BertConfig& c) : act(c.hidden_act) {
-  dense = register_module("dense", torch::nn::Linear(c.hidden_size, c.intermediate_size));
+  dense = register_module("dense", Linear(c.hidden_size, c.intermediate_size));
 }
 
 torch::Tensor BertIntermediateImpl::forward(const torch::Tensor& x) { return apply_activation(dense(x), act); }
@@ -86,16 +88,17 @@ BertModelImpl::BertModelImpl(const BertConfig& c, bool add_pooling_layer) {
   for (std::int64_t i = 0; i < c.num_hidden_layers; ++i) layers->push_back(BertLayer(c));
   if (add_pooling_layer) {
     pooler = register_module("pooler", std::make_shared<torch::nn::Module>());
-    pooler_dense = pooler->register_module("dense", torch::nn::Linear(c.hidden_size, c.hidden_size));
+    pooler_dense = pooler->register_module("dense", Linear(c.hidden_size, c.hidden_size));
   }
 }
 
 torch::Tensor BertModelImpl::forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
                                      const torch::Tensor& attention_mask) {
   auto hidden = embeddings(input_ids, token_type_ids);
-  // HF's extended mask: (1 - mask) * dtype minimum, broadcast over heads and query positions.
+  // HF's extended mask: (1 - mask) * fp32 minimum, broadcast over heads and query positions;
+  // fp32 whatever the model's dtype (fp16's minimum is -inf's neighbour: NaN-prone).
   const auto minimum = std::numeric_limits<float>::lowest();
-  const auto mask_bias = ((1.0 - attention_mask.to(hidden.scalar_type())) * minimum).unsqueeze(1).unsqueeze(2);
+  const auto mask_bias = ((1.0 - attention_mask.to(fp32_if_half(hidden.scalar_type()))) * minimum).unsqueeze(1).unsqueeze(2);
   for (const auto& layer : *layers) hidden = layer->as<BertLayer>()->forward(hidden, mask_bias);
   return hidden;
 }
@@ -110,7 +113,7 @@ BertForMaskedLMImpl::BertForMaskedLMImpl(const BertConfig& c) : act(c.hidden_act
   cls = register_module("cls", std::make_shared<torch::nn::Module>());
   predictions = cls->register_module("predictions", std::make_shared<torch::nn::Module>());
   transform = predictions->register_module("transform", std::make_shared<torch::nn::Module>());
-  transform_dense = transform->register_module("dense", torch::nn::Linear(c.hidden_size, c.hidden_size));
+  transform_dense = transform->register_module("dense", Linear(c.hidden_size, c.hidden_size));
   transform_norm = transform->register_module("LayerNorm", bert_layer_norm(c));
   decoder_bias = predictions->register_parameter("bias", torch::zeros({c.vocab_size}));
 }
@@ -121,7 +124,7 @@ torch::Tensor BertForMaskedLMImpl::forward(const torch::Tensor& input_ids, const
 }
 
 torch::Tensor BertForMaskedLMImpl::from_hidden(const torch::Tensor& hidden) {
-  const auto h = transform_norm(apply_activation(transform_dense(hidden), act));
+  const auto h = norm_fp32(*transform_norm, apply_activation(transform_dense(hidden), act));
   return torch::nn::functional::linear(h, bert->embeddings->word_embeddings->weight, decoder_bias);
 }
 

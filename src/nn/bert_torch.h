@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include "nn/bert_config.h"
+#include "nn/linear_torch.h"
 
 namespace frugal {
 
@@ -21,7 +22,7 @@ struct BertSelfAttentionImpl : torch::nn::Module {
   explicit BertSelfAttentionImpl(const BertConfig& c);
   // mask_bias: (batch, 1, 1, seq), 0 for tokens to attend to, a large negative number otherwise.
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias);
-  torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr};
+  Linear query{nullptr}, key{nullptr}, value{nullptr};
   torch::nn::Dropout dropout{nullptr};
   std::int64_t heads, head_size;
 };
@@ -31,7 +32,7 @@ TORCH_MODULE(BertSelfAttention);
 struct BertResidualOutputImpl : torch::nn::Module {
   BertResidualOutputImpl(std::int64_t in, const BertConfig& c);
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& residual);
-  torch::nn::Linear dense{nullptr};
+  Linear dense{nullptr};
   torch::nn::LayerNorm LayerNorm{nullptr};
   torch::nn::Dropout dropout{nullptr};
 };
@@ -48,7 +49,7 @@ TORCH_MODULE(BertAttention);
 struct BertIntermediateImpl : torch::nn::Module {
   explicit BertIntermediateImpl(const BertConfig& c);
   torch::Tensor forward(const torch::Tensor& x);
-  torch::nn::Linear dense{nullptr};
+  Linear dense{nullptr};
   std::string act;
 };
 TORCH_MODULE(BertIntermediate);
@@ -72,7 +73,7 @@ struct BertModelImpl : torch::nn::Module {
   std::shared_ptr<torch::nn::Module> encoder;  // holds "layer"
   torch::nn::ModuleList layers{nullptr};       // encoder.layer
   std::shared_ptr<torch::nn::Module> pooler;   // holds "dense" when present
-  torch::nn::Linear pooler_dense{nullptr};
+  Linear pooler_dense{nullptr};
 };
 TORCH_MODULE(BertModel);
 
@@ -86,7 +87,7 @@ struct BertForMaskedLMImpl : torch::nn::Module {
   // cls.predictions.{transform.dense, transform.LayerNorm, bias}; the decoder weight is tied
   // to bert.embeddings.word_embeddings.weight, as HF ties it (and omits it when saving).
   std::shared_ptr<torch::nn::Module> cls, predictions, transform;
-  torch::nn::Linear transform_dense{nullptr};
+  Linear transform_dense{nullptr};
   torch::nn::LayerNorm transform_norm{nullptr};
   torch::Tensor decoder_bias;
   std::string act;

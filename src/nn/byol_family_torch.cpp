@@ -1,4 +1,5 @@
 #include "nn/byol_family_torch.h"
+#include "nn/linear_torch.h"
 
 #include <fmt/format.h>
 
@@ -42,12 +43,12 @@ ByolConfig parse_byol_config(const nlohmann::json& j, const std::string& name) {
 
 torch::nn::Sequential mlp(std::int64_t in, const ByolConfig& c) {
   torch::nn::Sequential s;
-  s->push_back(torch::nn::Linear(in, c.hidden));
+  s->push_back(Linear(in, c.hidden));
   if (c.norm == "layer_norm") s->push_back(torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden})));
   else if (c.norm == "batch_norm") s->push_back(torch::nn::BatchNorm1d(c.hidden));
   else s->push_back(torch::nn::Identity());
   s->push_back(torch::nn::ReLU());
-  s->push_back(torch::nn::Linear(c.hidden, c.projection));
+  s->push_back(Linear(c.hidden, c.projection));
   return s;
 }
 

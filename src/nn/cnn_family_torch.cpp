@@ -1,6 +1,8 @@
 #include "nn/cnn_family_torch.h"
+#include "nn/linear_torch.h"
 
 #include "nn/image_model_torch.h"
+#include "nn/norm_torch.h"
 
 namespace frugal {
 namespace {
@@ -19,19 +21,19 @@ struct CnnBackboneImpl : torch::nn::Module {
       in = out;
     }
     const auto [h, w] = c.feature_map("config.json");
-    dense = register_module("dense", torch::nn::Linear(in * h * w, c.hidden_size));
+    dense = register_module("dense", Linear(in * h * w, c.hidden_size));
   }
   torch::Tensor forward(torch::Tensor x) {
     for (std::size_t s = 0; s < convs->size(); ++s) {
       x = convs[s]->as<torch::nn::Conv2d>()->forward(x);
-      if (norms) x = norms[s]->as<torch::nn::BatchNorm2d>()->forward(x);
+      if (norms) x = norm_fp32(*norms[s]->as<torch::nn::BatchNorm2d>(), x);
       x = torch::max_pool2d(torch::relu(x), 2);
     }
     return torch::relu(dense->forward(x.flatten(1)));
   }
   CnnConfig config;
   torch::nn::ModuleList convs{nullptr}, norms{nullptr};
-  torch::nn::Linear dense{nullptr};
+  Linear dense{nullptr};
 };
 TORCH_MODULE(CnnBackbone);
 

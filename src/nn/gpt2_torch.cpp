@@ -6,6 +6,7 @@
 #include "core/strings.h"
 #include "nn/activation_torch.h"
 #include "nn/bert_torch.h"
+#include "nn/norm_torch.h"
 
 namespace frugal {
 namespace {
@@ -24,6 +25,7 @@ Conv1DImpl::Conv1DImpl(std::int64_t in_features, std::int64_t out_features) {
 }
 
 torch::Tensor Conv1DImpl::forward(const torch::Tensor& x) {
+  if (packed_) return int8_linear(x, *packed_);
   auto size = x.sizes().vec();
   size.back() = weight.size(1);
   return torch::addmm(bias, x.reshape({-1, weight.size(0)}), weight).view(size);
@@ -60,7 +62,8 @@ torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const torch::Te
     k = cache->keys[layer].narrow(2, 0, past + n);
     v = cache->values[layer].narrow(2, 0, past + n);
   }
-  auto scores = torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(head_size));
+  // Scores leave the half-precision matmul for fp32 before the fp32 mask and softmax.
+  auto scores = torch::matmul(q, k.transpose(-1, -2)).to(fp32_if_half(q.scalar_type())) / std::sqrt(static_cast<double>(head_size));
   scores = scores + bias;
   const auto probs = attn_dropout(stable_softmax(scores).to(v.scalar_type()));
   const auto context = torch::matmul(probs, v).permute({0, 2, 1, 3}).contiguous().view({b, n, width});
@@ -84,8 +87,8 @@ Gpt2BlockImpl::Gpt2BlockImpl(const Gpt2Config& c) {
 
 torch::Tensor Gpt2BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& bias, KVCache* cache,
                                      std::size_t layer) {
-  const auto attended = x + attn(ln_1(x), bias, cache, layer);
-  return attended + mlp(ln_2(attended));
+  const auto attended = x + attn(norm_fp32(*ln_1, x), bias, cache, layer);
+  return attended + mlp(norm_fp32(*ln_2, attended));
 }
 
 Gpt2ModelImpl::Gpt2ModelImpl(const Gpt2Config& c) : config(c) {
@@ -122,12 +125,12 @@ torch::Tensor Gpt2ModelImpl::forward(const Gpt2Inputs& in, KVCache* cache) {
                 " positions, expected ", total);
     allowed = allowed & in.attention_mask.to(torch::kBool).view({ids.size(0), 1, 1, total});
   }
-  const auto bias = torch::zeros(allowed.sizes(), x.options()).masked_fill(allowed.logical_not(),
+  const auto bias = torch::zeros(allowed.sizes(), x.options().dtype(fp32_if_half(x.scalar_type()))).masked_fill(allowed.logical_not(),
                                                                              std::numeric_limits<float>::lowest());
   std::size_t layer = 0;
   for (const auto& block : *h) x = block->as<Gpt2Block>()->forward(x, bias, cache, layer++);
   if (cached) cache->length = total;
-  return ln_f(x);
+  return norm_fp32(*ln_f, x);
 }
 
 Gpt2LMHeadModelImpl::Gpt2LMHeadModelImpl(const Gpt2Config& c) {

@@ -7,13 +7,15 @@
 #include <vector>
 
 #include "nn/gpt2_config.h"
+#include "nn/linear_torch.h"
 
 namespace frugal {
 
 // HF's Conv1D: y = x W + b with W stored (in_features, out_features).
-struct Conv1DImpl : torch::nn::Module {
+struct Conv1DImpl : torch::nn::Module, Int8Quantizable {
   Conv1DImpl(std::int64_t in_features, std::int64_t out_features);
   torch::Tensor forward(const torch::Tensor& x);
+  void quantize_int8() override { packed_ = pack_int8_linear(weight.t(), bias); }
   torch::Tensor weight, bias;
 };
 TORCH_MODULE(Conv1D);

@@ -1,4 +1,5 @@
 #include "nn/image_model_torch.h"
+#include "nn/linear_torch.h"
 
 #include "nn/config_json.h"
 #include "nn/image_config.h"
@@ -11,10 +12,10 @@ struct ImageClassifierImpl : torch::nn::Module {
   ImageClassifierImpl(const std::string& base_name, std::shared_ptr<torch::nn::Module> backbone, std::int64_t features, ImageHead head)
       : dropout_p(head.dropout) {
     register_module(base_name, std::move(backbone));
-    classifier = register_module("classifier", torch::nn::Linear(features, head.num_labels));
+    classifier = register_module("classifier", Linear(features, head.num_labels));
   }
   double dropout_p;
-  torch::nn::Linear classifier{nullptr};
+  Linear classifier{nullptr};
 };
 
 class ImageFamilyModel : public FamilyModel {

@@ -1,6 +1,7 @@
 #include "nn/resnetv2_family_torch.h"
 
 #include "nn/image_model_torch.h"
+#include "nn/norm_torch.h"
 
 namespace frugal {
 namespace {
@@ -56,11 +57,11 @@ struct BlockImpl : torch::nn::Module {
     }
   }
   torch::Tensor forward(const torch::Tensor& x) {
-    const auto pre = torch::relu(norm1->forward(x));
+    const auto pre = torch::relu(norm_fp32(*norm1, x));
     const auto shortcut = downsample ? downsample->conv->forward(pre) : x;
     auto y = conv1->forward(pre);
-    y = conv2->forward(torch::relu(norm2->forward(y)));
-    if (bottleneck) y = conv3->forward(torch::relu(norm3->forward(y)));
+    y = conv2->forward(torch::relu(norm_fp32(*norm2, y)));
+    if (bottleneck) y = conv3->forward(torch::relu(norm_fp32(*norm3, y)));
     return y + shortcut;
   }
   bool bottleneck;
@@ -95,7 +96,7 @@ struct ResNetV2BackboneImpl : torch::nn::Module {
     auto x = convolution->forward(pixels);
     if (stem_pool) x = torch::max_pool2d(x, 3, 2, 1);
     for (auto& b : blocks) x = b->forward(x);
-    x = torch::relu(norm->forward(x));
+    x = torch::relu(norm_fp32(*norm, x));
     return x.mean({2, 3});
   }
   bool stem_pool;

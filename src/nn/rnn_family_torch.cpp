@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "nn/model_dir_torch.h"
+#include "nn/norm_torch.h"
 
 namespace frugal {
 
@@ -23,16 +24,16 @@ RnnForSequenceClassificationImpl::RnnForSequenceClassificationImpl(const RnnConf
     }
     in = c.output_size();
   }
-  if (c.pooling == "attention") attention = register_module("attention", torch::nn::Linear(torch::nn::LinearOptions(in, 1).bias(false)));
+  if (c.pooling == "attention") attention = register_module("attention", Linear(torch::nn::LinearOptions(in, 1).bias(false)));
   classifier = register_module("classifier", std::make_shared<torch::nn::Module>());
   dense = classifier->register_module("dense", torch::nn::ModuleList());
   if (c.classifier_batch_norm) batch_norm = classifier->register_module("batch_norm", torch::nn::ModuleList());
   for (const auto width : c.classifier_hidden) {
-    dense->push_back(torch::nn::Linear(in, width));
+    dense->push_back(Linear(in, width));
     if (c.classifier_batch_norm) batch_norm->push_back(torch::nn::BatchNorm1d(width));
     in = width;
   }
-  out = classifier->register_module("out", torch::nn::Linear(in, c.num_labels));
+  out = classifier->register_module("out", Linear(in, c.num_labels));
   if (c.freeze_embeddings) word_embeddings->weight.set_requires_grad(false);
 }
 
@@ -81,13 +82,19 @@ torch::Tensor RnnForSequenceClassificationImpl::forward(const torch::Tensor& inp
   }
   auto h = pool(x, mask, final_states);
   for (std::size_t k = 0; k < dense->size(); ++k) {
-    h = dense[k]->as<torch::nn::Linear>()->forward(torch::dropout(h, config.classifier_dropout, is_training()));
+    h = dense[k]->as<Linear>()->forward(torch::dropout(h, config.classifier_dropout, is_training()));
     if (config.classifier_batch_norm) {
-      auto bn = batch_norm[k]->as<torch::nn::BatchNorm1d>();
-      // A training batch of one row has no batch statistics: use the running ones.
-      h = is_training() && h.size(0) > 1
-              ? bn->forward(h)
-              : torch::batch_norm(h, bn->weight, bn->bias, bn->running_mean, bn->running_var, false, 0.0, bn->options.eps(), false);
+      auto& bn = *batch_norm[k]->as<torch::nn::BatchNorm1d>();
+      // A training batch of one row has no batch statistics: use the running ones (eval mode's
+      // path, which norm_fp32 takes in fp32 for half models).
+      if (is_training() && h.size(0) > 1) {
+        h = bn.forward(h);
+      } else {
+        const auto dt = fp32_if_half(h.scalar_type());
+        h = torch::batch_norm(h.to(dt), bn.weight.to(dt), bn.bias.to(dt), bn.running_mean.to(dt), bn.running_var.to(dt), false, 0.0,
+                              bn.options.eps(), false)
+                .to(h.scalar_type());
+      }
     }
     h = torch::relu(h);
   }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "nn/linear_torch.h"
 #include "nn/model_family_torch.h"
 #include "nn/rnn_config.h"
 
@@ -27,10 +28,10 @@ struct RnnForSequenceClassificationImpl : torch::nn::Module {
   std::shared_ptr<torch::nn::Module> embeddings;
   torch::nn::Embedding word_embeddings{nullptr};
   torch::nn::ModuleList rnn{nullptr};  // one single-layer (bi)directional cell per layer
-  torch::nn::Linear attention{nullptr};
+  Linear attention{nullptr};
   std::shared_ptr<torch::nn::Module> classifier;
   torch::nn::ModuleList dense{nullptr}, batch_norm{nullptr};
-  torch::nn::Linear out{nullptr};
+  Linear out{nullptr};
 
  private:
   torch::Tensor locked_dropout(const torch::Tensor& x, double p);  // one mask per sequence

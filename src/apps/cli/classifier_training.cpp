@@ -89,7 +89,7 @@ void add_classifier_inference_options(CLI::App* cmd, ClassifierInferenceArgs& a,
   cmd->add_option("--max-length", a.max_length, "Tokens per row, longer rows are cut (default: 128 or the model's positions)")
       ->check(CLI::Range(3, 4096));
   cmd->add_option("--device", a.device, "cpu, cuda, cuda:N")->capture_default_str();
-  cmd->add_option("--dtype", a.dtype, "float32, bfloat16, float16 (softmax stays fp32)")->capture_default_str();
+  cmd->add_option("--precision,--dtype", a.precision, "fp32, bf16, fp16 (norms and softmax stay fp32) or int8 (CPU)")->capture_default_str();
 }
 
 void add_classifier_options(CLI::App* cmd, ClassifierArgs& a) {

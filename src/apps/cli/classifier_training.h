@@ -27,11 +27,11 @@ struct ClassifierArgs {
 struct ClassifierInferenceArgs {
   TextColumns columns;
   std::size_t batch_size = 32, max_length = 0;  // 0: classify_max_length
-  std::string device = "cpu", dtype = "float32";
+  std::string device = "cpu", precision = "fp32";
 };
 
 // --text-column, --text-pair-column, (with_label) --label-column, --batch-size, --max-length,
-// --device, --dtype.
+// --device, --precision (alias --dtype).
 void add_classifier_inference_options(CLI::App* cmd, ClassifierInferenceArgs& a, bool with_label);
 
 // --train, --dev, --arch, --model-config, --init, --tokenizer, --embeddings-from,

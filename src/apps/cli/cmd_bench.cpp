@@ -106,6 +106,7 @@ void register_bench_command(CLI::App& app, CommandTable& table, const GlobalOpti
   mask->add_option("--words", args->words, "Words masked per sentence")->capture_default_str();
   set_example(mask, "  frugal --mirror ../shared/data bench mask --threads 2 --runs 5");
   table.add(mask, [args, &global] { return run_bench_mask(*args, global); });
+  register_bench_model_commands(*bench, table, global);  // bench precision (cmd_infer.cpp)
 }
 
 }  // namespace frugal::cli

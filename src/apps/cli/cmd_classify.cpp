@@ -13,6 +13,7 @@
 #include "core/parallel.h"
 #include "nn/config_json.h"
 #include "nn/device_torch.h"
+#include "nn/precision_torch.h"
 #include "tasks/classify/classify_metrics.h"
 #include "text/python_format.h"
 #include "text/tokenizer_loader.h"
@@ -57,7 +58,7 @@ LoadedClassifier classify_rows(const ClassifyUseArgs& a, LabelNeed need, const G
   c.labels = LabelSet::from_config(parse_config_json(c.model->config_json(), config_path), config_path);
   const auto max_length = classify_max_length(a.run.max_length, *c.model);
   c.model->check_length(max_length);
-  c.model->to(device, parse_dtype(a.run.dtype));
+  to_precision(*c.model, device, parse_precision(a.run.precision));
   c.model->module()->eval();
   const auto tokenizer = load_tokenizer(tokenizer_for_model(a.model, a.tokenizer));
   c.examples = read_text_examples(a.data, a.run.columns, need);

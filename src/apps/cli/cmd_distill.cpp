@@ -14,6 +14,7 @@
 #include "data/sha256.h"
 #include "nn/config_json.h"
 #include "nn/device_torch.h"
+#include "nn/precision_torch.h"
 #include "nn/safetensors.h"
 #include "nn/safetensors_torch.h"
 #include "text/tokenizer_loader.h"
@@ -82,7 +83,7 @@ int run_label(const LabelArgs& a, const GlobalOptions& global) {
   const auto labels = LabelSet::from_config(parse_config_json(model.config_json(), config_path), config_path);
   const auto max_length = classify_max_length(a.run.max_length, model);
   model.check_length(max_length);
-  model.to(device, parse_dtype(a.run.dtype));
+  to_precision(model, device, parse_precision(a.run.precision));
   model.module()->eval();
   const auto tokenizer = load_tokenizer(tokenizer_for_model(a.teacher, ""));
   const auto examples = read_text_examples(a.input, a.run.columns, LabelNeed::kOptional);

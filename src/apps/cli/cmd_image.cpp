@@ -18,6 +18,7 @@
 #include "nn/cnn_family_torch.h"
 #include "nn/config_json.h"
 #include "nn/device_torch.h"
+#include "nn/precision_torch.h"
 #include "nn/image_model_torch.h"
 #include "nn/resnetv2_family_torch.h"
 #include "tasks/image/image_metrics.h"
@@ -39,7 +40,7 @@ struct ImageTrainArgs {
 struct ImageUseArgs {
   std::string model, data, out, tta = "none", normalize = "model";
   std::size_t batch_size = 256;
-  std::string device = "cpu";
+  std::string device = "cpu", precision = "fp32";
 };
 
 // DIR or DIR/model (what `image train` and `byol pretrain` write).
@@ -115,9 +116,14 @@ std::vector<std::string> id2label_of(const nlohmann::json& config, std::int64_t 
 
 // Probabilities of a model over a set, its input normalised as --normalize says.
 torch::Tensor probabilities_for(Model& model, const ImageSet& set, std::size_t batch_size, bool tta, const std::string& normalize,
-                                int threads, const std::string& label) {
-  if (normalize == "model") return image_probabilities(model, set, batch_size, tta, threads, label);
+                                int threads, const std::string& label, Precision precision = Precision::kFp32) {
+  const auto device = model.module()->parameters().front().device();
+  if (normalize == "model") {
+    to_precision(model, device, precision);
+    return image_probabilities(model, set, batch_size, tta, threads, label);
+  }
   auto adjusted = with_image_input(model, normalised_for(image_input_of(model), set, normalize));
+  to_precision(adjusted, device, precision);
   return image_probabilities(adjusted, set, batch_size, tta, threads, label);
 }
 
@@ -206,7 +212,7 @@ ScoredImages score_set(const ImageUseArgs& a, ImageLabels need, const GlobalOpti
   s.set = load_images(a.data, need, global);
   if (s.set.labelled()) s.set.labels = labels_for_model(s.set, s.config, dir);
   s.probabilities = probabilities_for(*s.model, s.set, a.batch_size, a.tta == "flip", a.normalize, worker_threads(global.threads),
-                                      global.no_progress ? "" : "images");
+                                      global.no_progress ? "" : "images", parse_precision(a.precision));
   return s;
 }
 
@@ -255,6 +261,7 @@ void add_use_options(CLI::App* cmd, ImageUseArgs& a) {
       ->check(CLI::IsMember({"model", "dataset"}));
   cmd->add_option("--batch-size", a.batch_size, "Images per forward")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--device", a.device, "cpu, cuda, cuda:N")->capture_default_str();
+  cmd->add_option("--precision", a.precision, "fp32, bf16, fp16 (norms stay fp32) or int8 (CPU: Linear layers)")->capture_default_str();
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "data/token_records.h"
 #include "nn/collate_torch.h"
 #include "nn/device_torch.h"
+#include "nn/precision_torch.h"
 #include "nn/model_dir_torch.h"
 #include "nn/safetensors.h"
 #include "nn/safetensors_torch.h"
@@ -25,7 +26,7 @@ struct InitArgs {
 };
 
 struct ForwardArgs {
-  std::string model, input, output, device = "cpu", dtype = "float32";
+  std::string model, input, output, device = "cpu", precision = "fp32";
   std::size_t batch_size = 32;
 };
 
@@ -61,10 +62,10 @@ int run_info(const std::string& dir, bool list_tensors) {
 
 int run_forward(const ForwardArgs& args) {
   const auto device = parse_device(args.device);
-  const auto dtype = parse_dtype(args.dtype);
+  const auto precision = parse_precision(args.precision);
   if (args.batch_size == 0) throw InputError("--batch-size must be positive");
   auto model = Model::load(args.model, device);
-  model.to(device, dtype);
+  to_precision(model, device, precision);
   model.module()->eval();
   const auto records = read_token_records(args.input, model.vocab_size());
   if (records.empty()) throw InputError(InputLocation{args.input}, "no records");
@@ -103,7 +104,7 @@ int run_forward(const ForwardArgs& args) {
   for (const auto& name : order) tensors.emplace_back(name, torch::cat(parts[name], 0));
   tensors.emplace_back("input_ids", all.input_ids);
   tensors.emplace_back("attention_mask", all.attention_mask);
-  save_safetensors(args.output, tensors, {{"format", "pt"}, {"model", args.model}, {"dtype", dtype_name(dtype)}});
+  save_safetensors(args.output, tensors, {{"format", "pt"}, {"model", args.model}, {"precision", precision_name(precision)}});
   std::cout << fmt::format("{}: {} records, outputs", args.output, records.size());
   for (const auto& name : order) std::cout << " " << name;
   std::cout << "\n";
@@ -148,7 +149,7 @@ void register_model_command(CLI::App& app, CommandTable& table, const GlobalOpti
       ->required();
   forward->add_option("--batch-size", fwd->batch_size, "Records per forward pass")->capture_default_str();
   forward->add_option("--device", fwd->device, "cpu, cuda, cuda:N")->capture_default_str();
-  forward->add_option("--dtype", fwd->dtype, "float32, bfloat16, float16 (softmax stays fp32)")->capture_default_str();
+  forward->add_option("--precision,--dtype", fwd->precision, "fp32, bf16, fp16 (norms, softmax and masks stay fp32) or int8 (CPU)")->capture_default_str();
   set_example(forward, "  frugal model forward --model models/bert-small --input ids.jsonl --output out.safetensors\n"
                        "  # ids.jsonl, one record per line: {\"input_ids\": [2, 45, 17, 3]}");
   table.add(forward, [fwd] { return run_forward(*fwd); });

@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "nn/device_torch.h"
+#include "nn/precision_torch.h"
 #include "tasks/qa/qa_model_torch.h"
 #include "tasks/qa/squad_eval.h"
 #include "text/tokenizer_loader.h"
@@ -39,7 +40,7 @@ struct QaTrainArgs {
 };
 
 struct QaPredictArgs {
-  std::string model, data, out, nbest, na_probs, tokenizer, device = "cpu", dtype = "float32";
+  std::string model, data, out, nbest, na_probs, tokenizer, device = "cpu", precision = "fp32";
   bool version2 = false;
   WindowArgs window;
 };
@@ -146,7 +147,7 @@ int run_qa_predict(const QaPredictArgs& args, const GlobalOptions& global) {
                                                                     ", not a BertForQuestionAnswering");
   }
   model.check_length(args.window.max_length);
-  model.to(device, parse_dtype(args.dtype));
+  to_precision(model, device, parse_precision(args.precision));
   model.module()->eval();
   Tokenizer tokenizer = load_tokenizer(tokenizer_for_model(args.model, args.tokenizer));
   bool v2 = args.version2;
@@ -192,7 +193,7 @@ void register_qa_model_commands(CLI::App& qa, CommandTable& table, const GlobalO
   predict->add_flag("--version2", p->version2, "Allow no answer even if the data file does not say v2");
   predict->add_option("--tokenizer", p->tokenizer, "Tokenizer (default: the model directory's)");
   predict->add_option("--device", p->device, "cpu, cuda, cuda:N")->capture_default_str();
-  predict->add_option("--dtype", p->dtype, "float32, bfloat16, float16")->capture_default_str();
+  predict->add_option("--precision,--dtype", p->precision, "fp32, bf16, fp16 (norms, softmax and masks stay fp32) or int8 (CPU)")->capture_default_str();
   add_window_options(predict, p->window);
   set_example(predict, "  frugal qa predict --model runs/qa/model --data squad-v2.0-dev --out preds.json --na-probs na.json\n"
                        "  frugal eval squad squad-v2.0-dev preds.json --na-prob na.json");

@@ -61,6 +61,8 @@ void register_launch_command(CLI::App& app, CommandTable& table, const GlobalOpt
 void register_qa_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_qa_model_commands(CLI::App& qa, CommandTable& table, const GlobalOptions& global);  // qa train | predict
 void register_plot_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_infer_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_bench_model_commands(CLI::App& bench, CommandTable& table, const GlobalOptions& global);  // bench precision
 
 // The torch-free `frugal` binary registers the commands that need libtorch as placeholders
 // (torch_commands.cpp): listed in --help, they hand the whole command line to the full CLI in

@@ -20,6 +20,7 @@ namespace {
 struct StageArgs {
   std::string model, input, out, shard = "0/1";
   std::size_t chunk = 64;
+  std::string precision = "fp32";
 };
 
 void add_stage_args(CLI::App* cmd, StageArgs& a, const char* input_help, const char* output_help) {
@@ -28,6 +29,7 @@ void add_stage_args(CLI::App* cmd, StageArgs& a, const char* input_help, const c
   cmd->add_option("--out", a.out, output_help)->required();
   cmd->add_option("--shard", a.shard, "i/n: process only input units with index % n == i")->capture_default_str();
   cmd->add_option("--chunk", a.chunk, "Input units per committed chunk (resume granularity)")->capture_default_str();
+  cmd->add_option("--precision", a.precision, "fp32, bf16, fp16 or int8 (the model's Linear layers quantized)")->capture_default_str();
 }
 
 StageRun stage_run(const StageArgs& a, const GlobalOptions& global) {
@@ -36,6 +38,7 @@ StageRun stage_run(const StageArgs& a, const GlobalOptions& global) {
   r.chunk = std::max<std::size_t>(1, a.chunk);
   r.progress = !global.no_progress;
   r.threads = worker_threads(global.threads);
+  r.precision = parse_precision(a.precision);
   return r;
 }
 

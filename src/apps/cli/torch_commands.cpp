@@ -122,6 +122,12 @@ void register_image_command(CLI::App& app, CommandTable& table, const GlobalOpti
 void register_byol_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
   add_torch_command(app, table, "byol", "Self-supervised image pretraining (BYOL): pretrain");
 }
+void register_infer_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
+  add_torch_command(app, table, "infer", "Run a TorchScript file or a frugal model at fp32/fp16/bf16/int8: logits and probabilities");
+}
+void register_bench_model_commands(CLI::App& bench, CommandTable& table, const GlobalOptions&) {
+  add_torch_command(bench, table, "precision", "The precision table of a model: time, throughput, log loss and agreement with fp32");
+}
 void register_lm_eval_commands(CLI::App& eval, CommandTable& table) {
   add_torch_command(eval, table, "mlm", "Masked-token perplexity of a BERT model on text");
   add_torch_command(eval, table, "lm", "Next-token perplexity of a GPT-2 model on text");

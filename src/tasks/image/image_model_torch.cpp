@@ -36,6 +36,7 @@ torch::Tensor image_probabilities(Model& model, const ImageSet& set, std::size_t
                                   const std::string& progress_label) {
   const auto spec = image_input_of(model);
   const auto device = model.module()->parameters().front().device();
+  const auto dtype = model.module()->parameters().front().scalar_type();  // fp16/bf16 models take half pixels
   const auto n = set.size();
   model.module()->eval();
   torch::InferenceMode inference;
@@ -54,7 +55,7 @@ torch::Tensor image_probabilities(Model& model, const ImageSet& set, std::size_t
     torch::Tensor probs;
     for (const bool flip : tta_flip ? std::vector<bool>{false, true} : std::vector<bool>{false}) {
       ModelBatch b;
-      b.pixel_values = image_tensor(set, indices, spec, nullptr, 0, 0, flip, threads).to(device);
+      b.pixel_values = image_tensor(set, indices, spec, nullptr, 0, 0, flip, threads).to(device, dtype);
       auto p = torch::softmax(named_output(model.forward(b), "logits").to(torch::kFloat32), 1);
       probs = probs.defined() ? probs + p : p;
     }

@@ -51,13 +51,24 @@ struct UnitStream {
 
 // What a stage's output depends on: the stage, its input file, the model and the options
 // (chunk size and threads do not change a byte, so they are not part of it).
+// The precision enters only when not fp32, so outputs of earlier versions still resume.
 nlohmann::json stage_fingerprint(const std::string& stage, const std::string& input, const std::string& model_dir,
-                                 const nlohmann::json& options, const Shard& shard) {
-  return {{"stage", stage},
-          {"input", file_identity(input)},
-          {"model", file_identity(model_dir + "/model.safetensors")},
-          {"options", options},
-          {"shard", fmt::format("{}/{}", shard.index, shard.count)}};
+                                 const nlohmann::json& options, const StageRun& run) {
+  nlohmann::json f = {{"stage", stage},
+                      {"input", file_identity(input)},
+                      {"model", file_identity(model_dir + "/model.safetensors")},
+                      {"options", options},
+                      {"shard", fmt::format("{}/{}", run.shard.index, run.shard.count)}};
+  if (run.precision != Precision::kFp32) f["precision"] = precision_name(run.precision);
+  return f;
+}
+
+// The stage's model, eval mode, at the run's precision (on the CPU).
+Model stage_model(const std::string& model_dir, const StageRun& run) {
+  auto model = Model::load(model_dir);
+  to_precision(model, torch::kCPU, run.precision);
+  model.module()->eval();
+  return model;
 }
 
 nlohmann::json read_json_file(const std::string& path) {
@@ -185,9 +196,8 @@ std::string jsonl(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohm
 nlohmann::json run_answer_stage(const std::string& model_dir, const std::string& paragraphs_path, const std::string& out,
                                 const AnswerSamplingOptions& sampling, std::size_t max_length, std::size_t stride,
                                 const StageRun& run) {
-  auto model = Model::load(model_dir);
+  auto model = stage_model(model_dir, run);
   model.check_length(max_length);
-  model.module()->eval();
   Tokenizer tokenizer = load_tokenizer(model_dir);  // the model directory holds its tokenizer
   std::size_t empty = 0;
   const UnitStream<Paragraph> input{[&] {
@@ -200,7 +210,7 @@ nlohmann::json run_answer_stage(const std::string& model_dir, const std::string&
   const nlohmann::json options = {{"per_context", sampling.per_context}, {"top_k", sampling.top_k},   {"top_p", sampling.top_p},
                                    {"temperature", sampling.temperature}, {"greedy", sampling.greedy}, {"seed", sampling.seed},
                                    {"max_length", max_length},           {"stride", stride}};
-  auto stats = run_chunks<Paragraph>("answers", out, input, run, stage_fingerprint("answers", paragraphs_path, model_dir, options, run.shard),
+  auto stats = run_chunks<Paragraph>("answers", out, input, run, stage_fingerprint("answers", paragraphs_path, model_dir, options, run),
                                      [&](std::vector<Paragraph>& paragraphs, const std::vector<std::size_t>& units, std::size_t& outputs) {
     std::vector<AnswerContext> contexts;
     for (const auto& p : paragraphs) contexts.push_back({p.id, p.context, {}});
@@ -229,8 +239,7 @@ nlohmann::json run_answer_stage(const std::string& model_dir, const std::string&
 
 nlohmann::json run_question_stage(const std::string& model_dir, const std::string& answers_path, const std::string& out,
                                   const QuestionSamplingOptions& sampling, const QuestionFeatureOptions& fo, const StageRun& run) {
-  auto model = Model::load(model_dir);
-  model.module()->eval();
+  auto model = stage_model(model_dir, run);
   Tokenizer tokenizer = load_tokenizer(model_dir);  // the model directory holds its tokenizer
   const auto special = QuestionTokens::of(tokenizer);
   std::size_t unusable = 0;
@@ -239,7 +248,7 @@ nlohmann::json run_question_stage(const std::string& model_dir, const std::strin
                                    {"temperature", sampling.temperature}, {"seed", sampling.seed},
                                    {"batch_size", sampling.batch_size},   {"use_cache", sampling.use_cache}};
   auto stats = run_chunks<Record>("questions", out, record_stream(answers_path), run,
-                                  stage_fingerprint("questions", answers_path, model_dir, options, run.shard),
+                                  stage_fingerprint("questions", answers_path, model_dir, options, run),
                                   [&](std::vector<Record>& records, const std::vector<std::size_t>& units, std::size_t& outputs) {
     std::vector<QuestionFeature> prompts;
     for (const auto& [r, line] : records) {
@@ -278,9 +287,8 @@ nlohmann::json run_question_stage(const std::string& model_dir, const std::strin
 nlohmann::json run_filter_stage(const std::string& model_dir, const std::string& questions_path, const std::string& out,
                                 const FilterOptions& options, const StageRun& run) {
   if (options.mode != "exact" && options.mode != "f1") throw InputError("filter mode must be exact or f1, not '" + options.mode + "'");
-  auto model = Model::load(model_dir);
+  auto model = stage_model(model_dir, run);
   model.check_length(options.max_length);
-  model.module()->eval();
   Tokenizer tokenizer = load_tokenizer(model_dir);  // the model directory holds its tokenizer
   const nlohmann::json fingerprint_options = {{"mode", options.mode},
                                                {"f1_threshold", options.f1_threshold},
@@ -288,7 +296,7 @@ nlohmann::json run_filter_stage(const std::string& model_dir, const std::string&
                                                {"stride", options.stride},
                                                {"max_answer_length", options.max_answer_length}};
   auto stats = run_chunks<Record>("filter", out, record_stream(questions_path), run,
-                                  stage_fingerprint("filter", questions_path, model_dir, fingerprint_options, run.shard),
+                                  stage_fingerprint("filter", questions_path, model_dir, fingerprint_options, run),
                                   [&](std::vector<Record>& records, const std::vector<std::size_t>& units, std::size_t& outputs) {
     std::vector<QaQuestion> questions;
     for (std::size_t i = 0; i < records.size(); ++i) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "nn/model_dir_torch.h"
+#include "nn/precision_torch.h"
 #include "tasks/qagen/answer_model_torch.h"
 #include "tasks/qagen/question_model_torch.h"
 
@@ -23,6 +24,7 @@ struct StageRun {
   std::size_t chunk = 64;  // input units per committed chunk
   bool progress = true;
   int threads = 1;
+  Precision precision = Precision::kFp32;  // of the stage's model (--precision)
 };
 
 struct FilterOptions {

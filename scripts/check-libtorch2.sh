@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds frugal against libtorch 2.x on the CPU: Debian 13 (trixie) ships libtorch-dev 2.6, so a
+# debootstrap chroot under build-trixie/ holds it with frugal's other dependencies, and frugal
+# (the CLI, the test binary) is compiled there from this checkout. API drift between libtorch
+# 1.13 (Debian 12, the main build) and 2.x shows up here as a compile error; the C++ suite's
+# torch-facing tests then run in the chroot. Needs root (debootstrap, chroot, mount).
+# The first run downloads ~1 GB of packages (~10 minutes); later runs reuse the chroot.
+# Usage: scripts/check-libtorch2.sh [--prepare-only | TARGETS...]   (default: frugal frugal_tests, then tests)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+base="$root/build-trixie"
+chroot_dir="$base/root"
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(frugal frugal_tests)
+packages=(build-essential cmake ninja-build ccache pkg-config git ca-certificates libtorch-dev libopenblas-dev
+  libcli11-dev nlohmann-json3-dev libsimdjson-dev libutf8proc-dev libpcre2-dev libspdlog-dev libfmt-dev
+  libcurl4-openssl-dev libssl-dev zlib1g-dev libgtest-dev libgmock-dev libopencv-dev python3)
+
+command -v debootstrap > /dev/null || { apt-get install -y -qq --no-install-recommends debootstrap > /dev/null; }
+mkdir -p "$base"
+if [ ! -x "$chroot_dir/usr/bin/apt-get" ]; then
+  echo "check-libtorch2: debootstrap trixie into $chroot_dir"
+  debootstrap --variant=minbase trixie "$chroot_dir" "$mirror" > "$base/debootstrap.log" 2>&1 \
+    || { tail -20 "$base/debootstrap.log"; exit 1; }
+fi
+mounted=()
+cleanup() { for m in "${mounted[@]}"; do umount "$m" 2> /dev/null || true; done; }
+trap cleanup EXIT
+for fs in proc sys dev; do
+  mountpoint -q "$chroot_dir/$fs" || { mount --bind "/$fs" "$chroot_dir/$fs"; mounted+=("$chroot_dir/$fs"); }
+done
+mkdir -p "$chroot_dir/src"
+mountpoint -q "$chroot_dir/src" || { mount --bind "$root" "$chroot_dir/src"; mounted+=("$chroot_dir/src"); }
+in_chroot() { chroot "$chroot_dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root CCACHE_DIR=/ccache "$@"; }
+if ! in_chroot dpkg-query -W libtorch-dev > /dev/null 2>&1; then
+  echo "check-libtorch2: installing libtorch-dev and frugal's dependencies in the chroot"
+  in_chroot apt-get update -qq
+  in_chroot env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" > "$base/apt.log" 2>&1 \
+    || { tail -20 "$base/apt.log"; exit 1; }
+fi
+echo "check-libtorch2: $(in_chroot dpkg-query -W -f='${Package} ${Version}' libtorch-dev)"
+[ "${targets[0]}" = "--prepare-only" ] && exit 0
+# The build folder lives in the chroot (not in the bind-mounted checkout): its own CMake cache.
+in_chroot cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DFRUGAL_BUILD_BENCH=OFF > "$base/configure.log" 2>&1 \
+  || { tail -30 "$base/configure.log"; exit 1; }
+if ! in_chroot cmake --build /build --target "${targets[@]}" -j "$(nproc)" > "$base/build.log" 2>&1; then
+  grep -m 30 -B 2 -A 6 "error" "$base/build.log"
+  echo "check-libtorch2: the build against libtorch 2.x FAILED (log: $base/build.log)"
+  exit 1
+fi
+echo "check-libtorch2: frugal builds against libtorch 2.x"
+if [[ " ${targets[*]} " == *" frugal_tests "* ]]; then
+  # The torch-facing C++ tests (models, precision, trainer, TorchScript-free parts).
+  in_chroot /build/tests/frugal_tests --gtest_brief=1 \
+    --gtest_filter='Precision*:Bert*:Gpt2*:ModelDir*:ModelFamily*:ImageFamilies*:Safetensors*:Trainer*:FixedShape*' \
+    | tail -5
+fi

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Run here (Debian 12, before a device session): downloads the Debian packages frugal compiles
+# and links against besides libtorch — headers, CMake configs and shared libraries — and unpacks
+# them into build-device/deps (no installation), which a device run carries (64 MiB at most).
+# The device machine has its own libtorch (Python's torch), CUDA, a compiler and cmake, but no
+# apt and no network. libcurl and OpenCV's codecs are left out (their dependency chains are
+# hundreds of MB): the device build has -DFRUGAL_WITH_CURL=OFF -DFRUGAL_WITH_IMGCODECS=OFF.
+# Usage: scripts/device/prepare.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+deps="$root/build-device/deps"
+packages=(
+  libcli11-dev nlohmann-json3-dev
+  libsimdjson-dev libsimdjson14
+  libutf8proc-dev libutf8proc2
+  libspdlog-dev libspdlog1.10 libfmt-dev libfmt9
+  libssl-dev libssl3 zlib1g-dev
+  libopencv-dev libopencv-core-dev libopencv-imgproc-dev libopencv-core406 libopencv-imgproc406 libtbb12 libtbbmalloc2
+)
+rm -rf "$deps" && mkdir -p "$deps" "$root/build-device/debs"
+cd "$root/build-device/debs"
+apt-get download "${packages[@]}" > /dev/null
+for deb in *.deb; do dpkg -x "$deb" "$deps"; done
+rm -rf "$deps/usr/share/doc" "$deps/usr/share/man" "$deps/usr/share/lintian" "$deps/usr/bin"
+find "$deps" -name "*.a" -delete  # frugal links the shared libraries
+# OpenCV's CMake config names every module of Debian's build and refuses to load when one of
+# their libraries is absent; only core and imgproc travel, so its existence check goes.
+modules=$(find "$deps" -name "OpenCVModules-*.cmake" | head -1)
+if [ -n "$modules" ]; then
+  sed -i '/_IMPORT_CHECK_FILES_FOR_/d; /_IMPORT_CHECK_TARGETS/d' "$modules"
+fi
+# The libraries' link names (libfoo.so -> libfoo.so.N) are absolute in some -dev packages.
+find "$deps" -type l | while read -r link; do
+  target=$(readlink "$link")
+  case "$target" in /*) ln -sfn "$deps$target" "$link" ;; esac
+done
+size=$(du -sm "$deps" | cut -f1)
+echo "prepare: ${#packages[@]} packages unpacked into build-device/deps (${size} MiB; the device carry limit is 64)"
+[ "$size" -le 60 ] || { echo "prepare: too large to carry" >&2; exit 1; }
