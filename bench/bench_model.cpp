@@ -3,6 +3,7 @@
 //   MlmTrainStep      BERT 4 layers, hidden 256, 4 heads, FFN 1024, vocab 8,000; batch 32 x 128
 //                     tokens, 15% of positions masked; forward + loss + backward + AdamW step
 //   EncoderForward    the same encoder (no head), inference, batch 1 and 32 x 128 tokens
+//   EncoderPrecision  the same at --precision fp32 / bf16 / int8 (nn/precision_torch.h)
 //   Gemm              1024^3 float GEMM: the machine's ceiling for model FLOP utilisation
 //   Gpt2Generate      GPT-2 4 layers, hidden 256, vocab 8,000: 32 new tokens after a 32-token
 //                     prompt, with the KV cache and by recomputing the prefix every step
@@ -17,6 +18,7 @@
 #include "nn/bert_torch.h"
 #include "nn/gpt2_torch.h"
 #include "nn/model_dir_torch.h"
+#include "nn/precision_torch.h"
 #include "train/pretrain_torch.h"
 #include "nn/bert_family_torch.h"
 
@@ -59,7 +61,7 @@ void BM_EncoderForward(benchmark::State& state) {
   model.module()->eval();
   auto bert = std::static_pointer_cast<BertModelImpl>(model.module());
   const auto b = mlm_batch(state.range(0), 128);
-  torch::NoGradGuard no_grad;
+  torch::InferenceMode inference;  // no autograd bookkeeping, no version counters
   for (auto _ : state) {
     auto out = bert->forward(b.inputs.input_ids, b.inputs.token_type_ids, b.inputs.attention_mask);
     benchmark::DoNotOptimize(out.data_ptr());
@@ -67,6 +69,25 @@ void BM_EncoderForward(benchmark::State& state) {
   state.counters["sequences_per_s"] = benchmark::Counter(static_cast<double>(state.iterations() * state.range(0)), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_EncoderForward)->Arg(1)->Arg(32)->ArgName("batch")->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_EncoderPrecision(benchmark::State& state) {
+  configure_threads(bench_threads());
+  Model model(kBertModel, kBert, "bench", 0);
+  model.module()->eval();
+  const Precision precisions[] = {Precision::kFp32, Precision::kBf16, Precision::kInt8};
+  const auto precision = precisions[state.range(1)];
+  to_precision(model, torch::kCPU, precision);
+  auto bert = std::static_pointer_cast<BertModelImpl>(model.module());
+  const auto b = mlm_batch(state.range(0), 128);
+  torch::InferenceMode inference;
+  for (auto _ : state) {
+    auto out = bert->forward(b.inputs.input_ids, b.inputs.token_type_ids, b.inputs.attention_mask);
+    benchmark::DoNotOptimize(out.data_ptr());
+  }
+  state.SetLabel(precision_name(precision));
+  state.counters["sequences_per_s"] = benchmark::Counter(static_cast<double>(state.iterations() * state.range(0)), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_EncoderPrecision)->ArgsProduct({{1, 32}, {0, 1, 2}})->ArgNames({"batch", "precision"})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_Gemm(benchmark::State& state) {
   configure_threads(bench_threads());

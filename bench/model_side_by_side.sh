@@ -8,7 +8,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 threads=${1:-2}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-echo "== $(date -u +%FT%TZ) $(nproc) cores, $threads threads"
+# Every side gets the same OpenBLAS kernels: the ones the frugal CLI names (scripts/openblas-coretype.sh).
+export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$("$root/scripts/openblas-coretype.sh")}
+echo "== $(date -u +%FT%TZ) $(nproc) cores, $threads threads, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(detected)}"
 echo "== frugal"
 FRUGAL_BENCH_THREADS=$threads "$root/build/bench/bench_model" --benchmark_min_time=3 2>&1 | grep -E "^BM_"
 echo "== PyTorch eager"
@@ -16,4 +18,4 @@ echo "== PyTorch eager"
 echo "== ONNX Runtime"
 node "$root/bench/onnx_peer.js" --model "$tmp/encoder.onnx" --threads "$threads" --seconds 5
 echo "== frugal again (drift check)"
-FRUGAL_BENCH_THREADS=$threads "$root/build/bench/bench_model" --benchmark_min_time=3 --benchmark_filter="MlmTrain|Encoder|Gemm" 2>&1 | grep -E "^BM_"
+FRUGAL_BENCH_THREADS=$threads "$root/build/bench/bench_model" --benchmark_min_time=3 --benchmark_filter="MlmTrain|EncoderForward|Gemm" 2>&1 | grep -E "^BM_"

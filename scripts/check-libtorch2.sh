@@ -15,7 +15,7 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(frugal frugal_tests)
 packages=(build-essential cmake ninja-build ccache pkg-config git ca-certificates libtorch-dev libopenblas-dev
   libcli11-dev nlohmann-json3-dev libsimdjson-dev libutf8proc-dev libpcre2-dev libspdlog-dev libfmt-dev
-  libcurl4-openssl-dev libssl-dev zlib1g-dev libgtest-dev libgmock-dev libopencv-dev python3)
+  libcurl4-openssl-dev libssl-dev zlib1g-dev libgtest-dev libgmock-dev libopencv-dev libgloo-dev python3)
 
 command -v debootstrap > /dev/null || { apt-get install -y -qq --no-install-recommends debootstrap > /dev/null; }
 mkdir -p "$base"
@@ -30,13 +30,21 @@ trap cleanup EXIT
 for fs in proc sys dev; do
   mountpoint -q "$chroot_dir/$fs" || { mount --bind "/$fs" "$chroot_dir/$fs"; mounted+=("$chroot_dir/$fs"); }
 done
-mkdir -p "$chroot_dir/src"
+mkdir -p "$chroot_dir/src" "$chroot_dir/shared"
 mountpoint -q "$chroot_dir/src" || { mount --bind "$root" "$chroot_dir/src"; mounted+=("$chroot_dir/src"); }
-in_chroot() { chroot "$chroot_dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root CCACHE_DIR=/ccache "$@"; }
-if ! in_chroot dpkg-query -W libtorch-dev > /dev/null 2>&1; then
-  echo "check-libtorch2: installing libtorch-dev and frugal's dependencies in the chroot"
+# The data mirror, for the tests that read it (read-only).
+if [ -d "$root/../shared" ] && ! mountpoint -q "$chroot_dir/shared"; then
+  mount --bind -o ro "$root/../shared" "$chroot_dir/shared"; mounted+=("$chroot_dir/shared")
+fi
+in_chroot() { chroot "$chroot_dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root CCACHE_DIR=/ccache FRUGAL_MIRROR=/shared/data "$@"; }
+missing=()
+for p in "${packages[@]}"; do
+  in_chroot dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "check-libtorch2: installing ${missing[*]} in the chroot"
   in_chroot apt-get update -qq
-  in_chroot env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" > "$base/apt.log" 2>&1 \
+  in_chroot env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" > "$base/apt.log" 2>&1 \
     || { tail -20 "$base/apt.log"; exit 1; }
 fi
 echo "check-libtorch2: $(in_chroot dpkg-query -W -f='${Package} ${Version}' libtorch-dev)"
@@ -55,4 +63,20 @@ if [[ " ${targets[*]} " == *" frugal_tests "* ]]; then
   in_chroot /build/tests/frugal_tests --gtest_brief=1 \
     --gtest_filter='Precision*:Bert*:Gpt2*:ModelDir*:ModelFamily*:ImageFamilies*:Safetensors*:Trainer*:FixedShape*' \
     | tail -5
+  [ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
+fi
+# TorchScript files saved by this machine's PyTorch (1.13) through frugal built on libtorch 2.x:
+# fp32 and int8 against PyTorch's own probabilities (tests/apps/torchscript_fixtures.py).
+if [[ " ${targets[*]} " == *" frugal "* ]] && /usr/bin/python3 -c "import torch" 2> /dev/null; then
+  fx="$root/tests/apps/torchscript_fixtures.py"
+  rm -rf "$chroot_dir/tmp/fx" && mkdir -p "$chroot_dir/tmp/fx"
+  /usr/bin/python3 "$fx" make "$chroot_dir/tmp/fx" 2>&1 | grep -v -i warn
+  status=0
+  for run in "resnet18 images fp32 resnet18_ref" "lstm ids fp32 lstm_ref" "mlp features fp32 mlp_ref" "mlp features int8 mlp_int8_ref"; do
+    set -- $run
+    in_chroot /build/frugal --no-progress infer --model "/tmp/fx/$1.pt" --input "/tmp/fx/$2.safetensors" --precision "$3" \
+      --out "/tmp/fx/$1_$3.safetensors" > /dev/null || status=1
+    /usr/bin/python3 "$fx" compare "$chroot_dir/tmp/fx/$1_$3.safetensors" "$chroot_dir/tmp/fx/$4.safetensors" probs 1e-5 || status=1
+  done
+  exit $status
 fi

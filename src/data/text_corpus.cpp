@@ -1,5 +1,6 @@
 #include "data/text_corpus.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <set>

@@ -24,4 +24,14 @@ void check_parameter_count(double parameters, const std::string& name) {
   }
 }
 
+std::vector<std::string> id2label_names(const nlohmann::json& config, std::int64_t n) {
+  std::vector<std::string> names;
+  const auto id2label = config.value("id2label", nlohmann::json::object());
+  for (std::int64_t k = 0; k < n; ++k) {
+    const auto key = std::to_string(k);
+    names.push_back(id2label.is_object() && id2label.contains(key) && id2label[key].is_string() ? id2label[key].get<std::string>() : key);
+  }
+  return names;
+}
+
 }  // namespace frugal

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "core/error.h"
 
@@ -11,6 +12,10 @@ namespace frugal {
 
 // The JSON object of a config file; InputError (with the place) for malformed JSON or a non-object.
 nlohmann::json parse_config_json(const std::string& text, const std::string& name);
+
+// The names of labels 0..n-1 from HF's id2label ({"0": "negative", ...}); a label without one is
+// named by its id.
+std::vector<std::string> id2label_names(const nlohmann::json& config, std::int64_t n);
 
 // field = j[key] when present and not null; InputError naming the key on a wrong type (an
 // integer field takes integers only: 100.5 is refused, not truncated) or an integer beyond

@@ -1,5 +1,6 @@
 #include "text/tokenizer_loader.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 

@@ -7,6 +7,8 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
+#include <torch/version.h>
+
 #include <cstdlib>
 
 #include "core/error.h"
@@ -40,9 +42,17 @@ DistributedEnv DistributedEnv::from_environment() {
   return e;
 }
 
+// The collectives' base class: ProcessGroupGloo / NCCL derive from ProcessGroup in libtorch 1.x
+// and from Backend in 2.x (ProcessGroup became a dispatcher over backends).
+#if TORCH_VERSION_MAJOR >= 2
+using CollectiveBackend = c10d::Backend;
+#else
+using CollectiveBackend = c10d::ProcessGroup;
+#endif
+
 struct DataParallel::Impl {
   c10::intrusive_ptr<c10d::Store> store;
-  c10::intrusive_ptr<c10d::ProcessGroup> group;
+  c10::intrusive_ptr<CollectiveBackend> group;
   torch::Device device = torch::kCPU;
 };
 

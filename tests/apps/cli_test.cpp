@@ -2,6 +2,7 @@
 // files with flag overrides, --dump-config, error lines and exit codes, no partial output.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/atomic_file.h"

@@ -1,5 +1,6 @@
 #include "text/tokenizer.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <filesystem>

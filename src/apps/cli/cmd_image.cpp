@@ -104,16 +104,6 @@ std::vector<std::vector<float>> rows_of(const torch::Tensor& probs) {
   return rows;
 }
 
-std::vector<std::string> id2label_of(const nlohmann::json& config, std::int64_t n) {
-  std::vector<std::string> names;
-  const auto id2label = config.value("id2label", nlohmann::json::object());
-  for (std::int64_t k = 0; k < n; ++k) {
-    const auto key = std::to_string(k);
-    names.push_back(id2label.contains(key) && id2label[key].is_string() ? id2label[key].get<std::string>() : key);
-  }
-  return names;
-}
-
 // Probabilities of a model over a set, its input normalised as --normalize says.
 torch::Tensor probabilities_for(Model& model, const ImageSet& set, std::size_t batch_size, bool tta, const std::string& normalize,
                                 int threads, const std::string& label, Precision precision = Precision::kFp32) {
@@ -218,7 +208,7 @@ ScoredImages score_set(const ImageUseArgs& a, ImageLabels need, const GlobalOpti
 
 int run_image_eval(const ImageUseArgs& a, const GlobalOptions& global) {
   const auto s = score_set(a, ImageLabels::kRequired, global);
-  auto scores = score_images(rows_of(s.probabilities), s.set.labels, id2label_of(s.config, s.probabilities.size(1)));
+  auto scores = score_images(rows_of(s.probabilities), s.set.labels, id2label_names(s.config, s.probabilities.size(1)));
   scores["tta"] = a.tta;
   std::cout << scores.dump() << "\n";
   return 0;

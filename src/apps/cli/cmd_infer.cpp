@@ -112,19 +112,6 @@ ImageInputSpec script_image_spec(const SourceArgs& a, const ImageSet& set) {
   return spec;
 }
 
-std::vector<std::string> id2label_of(Model& model, const std::string& dir) {
-  const auto config = parse_config_json(model.config_json(), dir + "/config.json");
-  std::vector<std::string> names;
-  if (config.contains("id2label") && config["id2label"].is_object()) {
-    names.resize(config["id2label"].size());
-    for (auto& [key, value] : config["id2label"].items()) {
-      const auto id = std::strtoul(key.c_str(), nullptr, 10);
-      if (id < names.size() && value.is_string()) names[id] = value.get<std::string>();
-    }
-  }
-  return names;
-}
-
 InferenceInputs read_inputs(const SourceArgs& a, InferenceModel& model, const std::string& model_path, const GlobalOptions& global) {
   InferenceInputs in;
   Model* frugal_model = model.frugal_model();
@@ -178,7 +165,10 @@ InferenceInputs read_inputs(const SourceArgs& a, InferenceModel& model, const st
     throw InputError("give the inputs: --input FILE.safetensors, --images DATA or --text TSV");
   }
   if (!a.labels.empty()) in.labels = read_labels_file(a.labels, in.examples());
-  if (frugal_model && in.label_names.empty()) in.label_names = id2label_of(*frugal_model, model_path);
+  if (frugal_model && in.label_names.empty()) {
+    const auto config = parse_config_json(frugal_model->config_json(), model_path + "/config.json");
+    if (config.contains("id2label")) in.label_names = id2label_names(config, config.value("num_labels", static_cast<std::int64_t>(config["id2label"].size())));
+  }
   return in;
 }
 

@@ -67,6 +67,19 @@ bool names_torch_command(const CLI::App& app, int argc, char** argv) {
   return false;
 }
 
+// The OpenBLAS kernel set to name for this CPU, or nullptr to let OpenBLAS detect it; the same
+// rule as scripts/openblas-coretype.sh (for programs that link libtorch directly).
+const char* openblas_core_for_this_cpu() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_is("intel") && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")) {
+    return "SkylakeX";
+  }
+#endif
+  return nullptr;
+}
+
 int run_with_torch(int argc, char** argv) {
   // libgomp reads its wait policy once, when it loads (with libtorch, below). Its default spin
   // (300,000 iterations before sleeping) makes two jobs on the same cores spin against each
@@ -74,6 +87,13 @@ int run_with_torch(int argc, char** argv) {
   // fast as before, within noise; PASSIVE keeps 77% but costs ~20% alone (docs/benchmarks.md,
   // "Two jobs on two cores"). The user's own OMP_WAIT_POLICY or GOMP_SPINCOUNT wins.
   if (std::getenv("OMP_WAIT_POLICY") == nullptr && std::getenv("GOMP_SPINCOUNT") == nullptr) ::setenv("GOMP_SPINCOUNT", "1000", 0);
+  // OpenBLAS reads OPENBLAS_CORETYPE once, when it loads (with libtorch, below). Debian 12's
+  // 0.3.21 does not know Intel's newer Xeons and runs its generic Prescott kernels there: a
+  // 1024^3 fp32 GEMM took 46 ms instead of 9.8 ms with its SkylakeX kernels (docs/benchmarks.md,
+  // "OpenBLAS on AVX-512 Xeons"). On a CPU it knows, it picks those kernels itself.
+  if (std::getenv("OPENBLAS_CORETYPE") == nullptr) {
+    if (const char* core = openblas_core_for_this_cpu()) ::setenv("OPENBLAS_CORETYPE", core, 0);
+  }
   std::vector<std::string> candidates;
   if (const char* explicit_path = std::getenv("FRUGAL_TORCH_LIBRARY")) candidates.emplace_back(explicit_path);
   const auto dir = self_directory();
