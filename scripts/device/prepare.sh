@@ -25,10 +25,7 @@ rm -rf "$deps/usr/share/doc" "$deps/usr/share/man" "$deps/usr/share/lintian" "$d
 find "$deps" -name "*.a" -delete  # frugal links the shared libraries
 # OpenCV's CMake config names every module of Debian's build and refuses to load when one of
 # their libraries is absent; only core and imgproc travel, so its existence check goes.
-modules=$(find "$deps" -name "OpenCVModules-*.cmake" | head -1)
-if [ -n "$modules" ]; then
-  sed -i '/_IMPORT_CHECK_FILES_FOR_/d; /_IMPORT_CHECK_TARGETS/d' "$modules"
-fi
+find "$deps" -name "OpenCVModules*.cmake" -exec sed -i 's/message(FATAL_ERROR "The imported target/message(VERBOSE "The imported target/' {} +
 # The libraries' link names (libfoo.so -> libfoo.so.N) are absolute in some -dev packages.
 find "$deps" -type l | while read -r link; do
   target=$(readlink "$link")

@@ -7,7 +7,7 @@
 #   3. the precision table on the GPU (fp32 / fp16 / bf16) of the seed's kind of image
 #      classifier (a scripted ResNet-18), frugal beside PyTorch's own TorchScript run.
 # Everything it writes lands in $OUT (log, JSON lines, the table). Within 10 minutes on one H200.
-# Usage: scripts/device/run.sh [--build-only]
+# Usage: scripts/device/run.sh [--configure-only | --build-only]   (TORCH_PREFIX overrides Python's cmake prefix)
 # Through the device tool: run(command="scripts/device/run.sh", carry=["build-device/deps"], timeout_s=590)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,7 +22,7 @@ step() { echo "== $(date -u +%T) $*"; }
 
 step "machine"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null || echo "no nvidia-smi"
-torch_prefix=$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)') || { echo "run: no torch in $python"; exit 2; }
+torch_prefix=${TORCH_PREFIX:-$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)')} || { echo "run: no torch in $python"; exit 2; }
 "$python" -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())'
 torch_lib=$("$python" -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
 
@@ -40,6 +40,8 @@ cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_INCLUDE_PATH="$deps/usr/include" -DOPENSSL_ROOT_DIR="$deps/usr" "${config_dirs[@]}" \
   -DTORCH_CUDA_ARCH_LIST="9.0" -DCMAKE_CUDA_ARCHITECTURES=90 > "$out/configure.log" 2>&1 \
   || { tail -40 "$out/configure.log"; echo "run: configure failed"; exit 1; }
+grep -E "Found|_DIR|Torch" "$out/configure.log" | head -20
+[ "${1:-}" = "--configure-only" ] && exit 0
 step "build"
 cmake --build "$build" --target frugal -j "$(nproc)" > "$out/build.log" 2>&1 \
   || { grep -m 20 -A 3 "error" "$out/build.log"; echo "run: build failed"; exit 1; }
