@@ -120,6 +120,29 @@ f infer --model bert --input tokens.safetensors --precision int8 --out bert_int8
 compare bert_int8.safetensors bert_fp32.safetensors probs 0.05 --agreement 0.95
 grep -q '"quantized_layers":14' bert_int8.json || fail "int8 BERT: want 14 quantized layers: $(cat bert_int8.json)"
 
+# --images with a frugal image model (a CNN with its config's input size and normalisation):
+# infer's probabilities are image predict's, at fp32; bf16 and int8 run and agree.
+echo '{"num_labels": 10}' > cnn.json
+f model init --arch cnn --model-config cnn.json --seed 2 --out cnn > /dev/null
+"$python" -c "
+import struct, numpy as np
+rng = np.random.default_rng(1); n = 64
+open('grey.idx', 'wb').write(bytes([0, 0, 8, 3]) + struct.pack('>III', n, 28, 28) + rng.integers(0, 256, (n, 28, 28), dtype=np.uint8).tobytes())
+open('grey-labels.idx', 'wb').write(bytes([0, 0, 8, 1]) + struct.pack('>I', n) + rng.integers(0, 10, n, dtype=np.uint8).tobytes())
+"
+f infer --model cnn --images grey.idx,grey-labels.idx --out cnn_infer.jsonl > /dev/null
+f image predict --model cnn --data grey.idx,grey-labels.idx --out cnn_predict.jsonl > /dev/null
+"$python" -c "
+import json, numpy as np
+a = np.array([json.loads(l)['probs'] for l in open('cnn_infer.jsonl')]); b = np.array([json.loads(l)['probs'] for l in open('cnn_predict.jsonl')])
+assert a.shape == (64, 10) and a.shape == b.shape, (a.shape, b.shape)
+d = np.abs(a - b).max(); assert d < 1e-6, d
+print('ok: infer --images equals image predict, max |dprob|', d)
+" || fail "infer --images vs image predict"
+for p in bf16 int8; do
+  f infer --model cnn --images grey.idx,grey-labels.idx --precision $p --out cnn_$p.jsonl > /dev/null || fail "cnn at $p"
+done
+
 # --text: a frugal text classifier with its tokenizer; infer's probabilities are classify predict's.
 printf '%s\n' '[PAD]' '[UNK]' '[CLS]' '[SEP]' '[MASK]' the a film is was good bad not very great dull plot story actors > bert/vocab.txt
 printf 'sentence\tlabel\n' > texts.tsv
