@@ -81,7 +81,7 @@ int run_pipeline(const std::string& config_path, const std::string& shard_text, 
     throw InputError(locate_offset(text, e.byte > 0 ? e.byte - 1 : 0, config_path), "malformed JSON");
   }
   const std::set<std::string> known = {"paragraphs", "work_dir", "answer_model", "question_model", "filter_model", "answers",
-                                       "questions", "filter", "chunk", "shard", "max_length", "stride", "comment"};
+                                       "questions", "filter", "chunk", "shard", "max_length", "stride", "precision", "comment"};
   for (const auto& [k, v] : c.items()) {
     if (!known.count(k)) throw InputError(InputLocation{config_path, 0, 0, k}, "unknown key");
   }
@@ -101,6 +101,10 @@ int run_pipeline(const std::string& config_path, const std::string& shard_text, 
   run.chunk = c.value("chunk", std::size_t{64});
   run.progress = !global.no_progress;
   run.threads = worker_threads(global.threads);
+  if (c.contains("precision")) {
+    if (!c["precision"].is_string()) throw InputError(InputLocation{config_path, 0, 0, "precision"}, "not a string (fp32, bf16, fp16, int8)");
+    run.precision = parse_precision(c["precision"].get<std::string>(), config_path + ": precision");
+  }
   const auto suffix = run.shard.count > 1 ? fmt::format(".shard{}of{}", run.shard.index, run.shard.count) : std::string();
   AnswerSamplingOptions as;
   if (c.contains("answers")) answer_sampling_from(c["answers"], as, config_path);
