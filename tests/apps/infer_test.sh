@@ -14,6 +14,16 @@ f() { "$frugal" --no-progress --threads 2 "$@"; }
 source "$here/cli_checks.sh"
 fx="$here/torchscript_fixtures.py"
 compare() { "$python" "$fx" compare "$@" || fail "compare $*"; }
+# same_jsonl_probs A B ROWS CLASSES TOL: the "probs" of two JSONL files, ROWS x CLASSES, within TOL.
+same_jsonl_probs() {
+  "$python" -c "
+import json, sys, numpy as np
+a, b = (np.array([json.loads(l)['probs'] for l in open(f)]) for f in sys.argv[1:3])
+assert a.shape == (int(sys.argv[3]), int(sys.argv[4])) and b.shape == a.shape, (a.shape, b.shape)
+d = np.abs(a - b).max(); assert d <= float(sys.argv[5]), d
+print(f'ok: {sys.argv[1]} = {sys.argv[2]}, max |dprob| {d:.3g}')
+" "$@"
+}
 
 "$python" "$fx" make . 2>&1 | grep -v -i warn
 
@@ -132,13 +142,7 @@ open('grey-labels.idx', 'wb').write(bytes([0, 0, 8, 1]) + struct.pack('>I', n) +
 "
 f infer --model cnn --images grey.idx,grey-labels.idx --out cnn_infer.jsonl > /dev/null
 f image predict --model cnn --data grey.idx,grey-labels.idx --out cnn_predict.jsonl > /dev/null
-"$python" -c "
-import json, numpy as np
-a = np.array([json.loads(l)['probs'] for l in open('cnn_infer.jsonl')]); b = np.array([json.loads(l)['probs'] for l in open('cnn_predict.jsonl')])
-assert a.shape == (64, 10) and a.shape == b.shape, (a.shape, b.shape)
-d = np.abs(a - b).max(); assert d < 1e-6, d
-print('ok: infer --images equals image predict, max |dprob|', d)
-" || fail "infer --images vs image predict"
+same_jsonl_probs cnn_infer.jsonl cnn_predict.jsonl 64 10 1e-6 || fail "infer --images vs image predict"
 for p in bf16 int8; do
   f infer --model cnn --images grey.idx,grey-labels.idx --precision $p --out cnn_$p.jsonl > /dev/null || fail "cnn at $p"
 done
@@ -150,13 +154,7 @@ names=(zero one two)
 for i in $(seq 1 40); do printf 'the film was %s %s\t%s\n' "$([ $((i % 3)) = 0 ] && echo not || echo very)" "$([ $((i % 2)) = 0 ] && echo good || echo dull)" "${names[$((i % 3))]}" >> texts.tsv; done
 f infer --model bert --text texts.tsv --out bert_text.jsonl > bert_text.json
 f classify predict --model bert --input texts.tsv --out bert_classify.jsonl > /dev/null
-"$python" -c "
-import json, numpy as np
-a = np.array([json.loads(l)['probs'] for l in open('bert_text.jsonl')]); b = np.array([json.loads(l)['probs'] for l in open('bert_classify.jsonl')])
-assert a.shape == (40, 3) and b.shape == a.shape, (a.shape, b.shape)
-d = np.abs(a - b).max(); assert d < 1e-5, d
-print('ok: infer --text equals classify predict, max |dprob|', d)
-" || fail "infer --text vs classify predict"
+same_jsonl_probs bert_text.jsonl bert_classify.jsonl 40 3 1e-5 || fail "infer --text vs classify predict"
 grep -q '"accuracy"' bert_text.json || fail "--text: no accuracy from the TSV's labels"
 
 # Bad inputs: one located line, exit 2.
