@@ -145,6 +145,10 @@ def make(directory):
     scripted.save(f"{directory}/resnet18.pt")
     with torch.no_grad():
         probs = torch.softmax(resnet(images), 1)
+        # The seed's recipe in PyTorch: the scripted model in bf16, inputs cast, logits to fp32.
+        half = torch.jit.script(copy.deepcopy(resnet)).to(torch.bfloat16)
+        parts = [torch.softmax(half(images[i:i + 32].to(torch.bfloat16)).float(), 1) for i in range(0, len(images), 32)]
+    save(f"{directory}/resnet18_bf16_ref.safetensors", {"probs": torch.cat(parts).numpy()})
     save(f"{directory}/images.safetensors", {"input": images.numpy(), "labels": labels.numpy()})
     save(f"{directory}/resnet18_ref.safetensors", {"probs": probs.numpy()})
     # The same kind of images as IDX files (uint8, N x H x W x C), for --images; PyTorch's
