@@ -150,14 +150,15 @@ for p in bf16 int8; do
   f infer --model cnn --images grey.idx,grey-labels.idx --precision $p --out cnn_$p.jsonl > /dev/null || fail "cnn at $p"
 done
 
-# --text: a frugal text classifier with its tokenizer; infer's probabilities are classify predict's.
+# --text: a frugal text classifier with its tokenizer; infer runs classify's length-bucketed,
+# batch-invariant inference, so its probabilities are classify predict's, bit for bit.
 printf '%s\n' '[PAD]' '[UNK]' '[CLS]' '[SEP]' '[MASK]' the a film is was good bad not very great dull plot story actors > bert/vocab.txt
 printf 'sentence\tlabel\n' > texts.tsv
 names=(zero one two)
 for i in $(seq 1 40); do printf 'the film was %s %s\t%s\n' "$([ $((i % 3)) = 0 ] && echo not || echo very)" "$([ $((i % 2)) = 0 ] && echo good || echo dull)" "${names[$((i % 3))]}" >> texts.tsv; done
 f infer --model bert --text texts.tsv --out bert_text.jsonl > bert_text.json
 f classify predict --model bert --input texts.tsv --out bert_classify.jsonl > /dev/null
-same_jsonl_probs bert_text.jsonl bert_classify.jsonl 40 3 1e-5 || fail "infer --text vs classify predict"
+same_jsonl_probs bert_text.jsonl bert_classify.jsonl 40 3 0 || fail "infer --text vs classify predict"
 grep -q '"accuracy"' bert_text.json || fail "--text: no accuracy from the TSV's labels"
 
 # Bad inputs: one located line, exit 2.

@@ -139,22 +139,9 @@ InferenceInputs read_inputs(const SourceArgs& a, InferenceModel& model, const st
     frugal_model->check_length(max_length);
     const auto examples = read_text_examples(a.text, a.columns, LabelNeed::kOptional);
     if (examples.empty()) throw InputError(InputLocation{a.text}, "no rows");
-    const auto encoded = encode_texts(tokenizer, examples, max_length, threads);
-    std::size_t longest = 1;
-    for (const auto& e : encoded) longest = std::max(longest, e.ids.size());
-    const auto n = static_cast<std::int64_t>(encoded.size()), l = static_cast<std::int64_t>(longest);
-    auto ids = torch::full({n, l}, frugal_model->pad_token_id(), torch::kLong), mask = torch::zeros({n, l}, torch::kLong);
-    auto types = torch::zeros({n, l}, torch::kLong);
-    for (std::int64_t i = 0; i < n; ++i) {
-      const auto& e = encoded[static_cast<std::size_t>(i)];
-      for (std::size_t j = 0; j < e.ids.size(); ++j) {
-        ids[i][static_cast<std::int64_t>(j)] = e.ids[j];
-        mask[i][static_cast<std::int64_t>(j)] = 1;
-        if (j < e.type_ids.size()) types[i][static_cast<std::int64_t>(j)] = e.type_ids[j];
-      }
-    }
+    in.texts = encode_texts(tokenizer, examples, max_length, threads);
+    in.max_length = max_length;
     in.source = a.text;
-    in.tensors = {{"input_ids", ids}, {"attention_mask", mask}, {"token_type_ids", types}};
     const auto label_set = LabelSet::from_config(parse_config_json(frugal_model->config_json(), model_path + "/config.json"), model_path + "/config.json");
     if (std::all_of(examples.begin(), examples.end(), [](const TextExample& e) { return !e.label.empty(); })) {
       std::vector<std::int64_t> label_ids;
@@ -172,10 +159,11 @@ InferenceInputs read_inputs(const SourceArgs& a, InferenceModel& model, const st
   return in;
 }
 
-InferenceOptions options_of(const SourceArgs& a) {
+InferenceOptions options_of(const SourceArgs& a, const GlobalOptions& global) {
   InferenceOptions o;
   o.batch_size = a.batch_size;
   o.tta = parse_tta(a.tta);
+  o.threads = worker_threads(global.threads);
   return o;
 }
 
@@ -211,7 +199,7 @@ void write_jsonl(const std::string& path, const InferenceResult& r, const Infere
 int run_infer(const InferArgs& a, const GlobalOptions& global) {
   const auto device = parse_device(a.source.device);
   const auto precision = parse_precision(a.precision);
-  const auto options = options_of(a.source);
+  const auto options = options_of(a.source, global);
   auto model = InferenceModel::open(a.model, device, precision);
   const auto inputs = read_inputs(a.source, *model, a.model, global);
   const auto start = std::chrono::steady_clock::now();
@@ -247,7 +235,7 @@ double median_of(std::vector<double> v) {
 
 int run_bench_precision(const BenchPrecisionArgs& a, const GlobalOptions& global) {
   const auto device = parse_device(a.source.device);
-  const auto options = options_of(a.source);
+  const auto options = options_of(a.source, global);
   if (a.runs == 0) throw InputError("--runs must be positive");
   std::vector<Precision> precisions;
   const std::string list = !a.precisions.empty() ? a.precisions : device.is_cuda() ? "fp32,fp16,bf16" : "fp32,bf16,int8";
@@ -265,9 +253,7 @@ int run_bench_precision(const BenchPrecisionArgs& a, const GlobalOptions& global
     try {
       auto model = InferenceModel::open(a.model, device, p);
       if (inputs.tensors.empty()) inputs = read_inputs(a.source, *model, a.model, global);
-      InferenceInputs warmup = inputs;
-      for (auto& [name, t] : warmup.tensors) t = t.narrow(0, 0, std::min<std::int64_t>(t.size(0), static_cast<std::int64_t>(options.batch_size)));
-      run_inference(*model, warmup, options);
+      run_inference(*model, inputs.head(static_cast<std::int64_t>(options.batch_size)), options);
       std::vector<double> batch_ms;
       double total_ms = 0;
       InferenceResult result;

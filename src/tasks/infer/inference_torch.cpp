@@ -91,10 +91,47 @@ torch::Tensor InferenceModel::logits(const std::vector<std::pair<std::string, to
   }
 }
 
+std::int64_t InferenceInputs::examples() const {
+  if (!texts.empty()) return static_cast<std::int64_t>(texts.size());
+  return tensors.empty() ? 0 : tensors.front().second.size(0);
+}
+
+InferenceInputs InferenceInputs::head(std::int64_t n) const {
+  InferenceInputs h = *this;
+  n = std::min(n, examples());
+  for (auto& [name, t] : h.tensors) t = t.narrow(0, 0, n);
+  if (!h.texts.empty()) h.texts.resize(static_cast<std::size_t>(n));
+  if (h.labels.defined()) h.labels = h.labels.narrow(0, 0, n);
+  return h;
+}
+
+namespace {
+
+InferenceResult run_text_inference(InferenceModel& model, const InferenceInputs& inputs, const InferenceOptions& options) {
+  if (!model.frugal_model()) throw InputError(InputLocation{model.path()}, "texts need a frugal text model");
+  if (options.tta != Tta::kNone) throw InputError(InputLocation{inputs.source}, "--tta needs image inputs, not texts");
+  ClassifyInferenceOptions o;
+  o.batch_size = options.batch_size;
+  o.max_length = inputs.max_length;
+  o.threads = options.threads;
+  InferenceResult result;
+  torch::InferenceMode inference;
+  const auto start = std::chrono::steady_clock::now();
+  result.logits = classify_logits(*model.frugal_model(), inputs.texts, o).contiguous();
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const auto batches = (inputs.texts.size() + options.batch_size - 1) / options.batch_size;
+  result.batch_ms.assign(batches, ms / static_cast<double>(batches));
+  result.probs = torch::softmax(result.logits, 1).contiguous();
+  return result;
+}
+
+}  // namespace
+
 InferenceResult run_inference(InferenceModel& model, const InferenceInputs& inputs, const InferenceOptions& options) {
   if (options.batch_size == 0) throw InputError("--batch-size must be positive");
   const auto n = inputs.examples();
   if (n == 0) throw InputError(InputLocation{inputs.source}, "no examples");
+  if (!inputs.texts.empty()) return run_text_inference(model, inputs, options);
   std::int64_t augmentations = 1;
   if (options.tta == Tta::kStacked) {
     for (const auto& [name, t] : inputs.tensors) {

@@ -14,6 +14,7 @@
 #include "nn/model_dir_torch.h"
 #include "nn/precision_torch.h"
 #include "nn/torchscript_model_torch.h"
+#include "tasks/classify/classify_model_torch.h"
 
 namespace frugal {
 
@@ -26,7 +27,14 @@ struct InferenceInputs {
   torch::Tensor labels;                  // (examples) long, or undefined
   std::vector<std::string> label_names;  // from the model or the data, when known
   std::string source;                    // for messages
-  std::int64_t examples() const { return tensors.empty() ? 0 : tensors.front().second.size(0); }
+  // Frugal text classifiers: the token ids of each text, run through classify's length-bucketed,
+  // batch-invariant inference (tasks/classify) instead of `tensors`: no work on padding beyond
+  // a row's bucket, and the same bits as `classify predict`.
+  std::vector<EncodedText> texts;
+  std::size_t max_length = 128;  // the texts' length-bucket cap
+
+  std::int64_t examples() const;
+  InferenceInputs head(std::int64_t n) const;  // the first n examples (a warm-up slice)
 };
 
 enum class Tta { kNone, kFlip, kStacked };
@@ -35,6 +43,7 @@ Tta parse_tta(const std::string& name);  // none | flip | stacked
 struct InferenceOptions {
   std::size_t batch_size = 32;  // examples per forward (the last batch is padded to it)
   Tta tta = Tta::kNone;
+  int threads = 1;  // texts: workers of classify's single-threaded forwards
 };
 
 // A TorchScript file or a frugal model directory, opened at a precision on a device.
@@ -66,7 +75,8 @@ class InferenceModel {
 struct InferenceResult {
   torch::Tensor logits;  // (examples, classes), or (examples, augmentations, classes) with TTA
   torch::Tensor probs;   // (examples, classes) fp32, averaged over augmentations
-  std::vector<double> batch_ms;  // wall time of each batch's forwards (device synchronised)
+  std::vector<double> batch_ms;  // wall time of each batch's forwards (device synchronised); for
+                                 // texts the pass's time spread over ceil(n / batch_size) batches
 };
 
 InferenceResult run_inference(InferenceModel& model, const InferenceInputs& inputs, const InferenceOptions& options);
