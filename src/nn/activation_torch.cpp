@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "nn/norm_torch.h"
+
 namespace frugal {
 
 torch::Tensor apply_activation(const torch::Tensor& x, const std::string& name) {
@@ -14,10 +16,9 @@ torch::Tensor apply_activation(const torch::Tensor& x, const std::string& name) 
   return torch::gelu(x);  // exact erf form: HF "gelu"
 }
 
-torch::Tensor stable_softmax(const torch::Tensor& scores) {
-  const auto t = scores.scalar_type();
-  if (t == torch::kFloat16 || t == torch::kBFloat16) return torch::softmax(scores.to(torch::kFloat32), -1).to(t);
-  return torch::softmax(scores, -1);
+torch::Tensor attention_weights(const torch::Tensor& scores, const torch::Tensor& bias, std::int64_t head_size, torch::ScalarType out) {
+  const auto scaled = scores.to(fp32_if_half(scores.scalar_type())) / std::sqrt(static_cast<double>(head_size));
+  return torch::softmax(scaled + bias, -1).to(out);
 }
 
 }  // namespace frugal

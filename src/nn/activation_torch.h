@@ -2,6 +2,8 @@
 // HF activation names ("gelu", "gelu_new", "relu") applied to a tensor; one place for BERT and GPT-2.
 #include <torch/types.h>
 
+#include <cstdint>
+
 #include <string>
 
 #include "nn/activation.h"
@@ -10,8 +12,10 @@ namespace frugal {
 
 torch::Tensor apply_activation(const torch::Tensor& x, const std::string& name);
 
-// Softmax over the last dimension computed in at least fp32 (half/bf16 inputs are upcast), the
-// result in the input's dtype: half-precision inference keeps attention stable, double stays double.
-torch::Tensor stable_softmax(const torch::Tensor& scores);
+// Attention weights from raw q·kᵀ scores: scaled by 1/sqrt(head_size), plus the additive mask
+// `bias` (fp32), softmax over the last dimension — computed in at least fp32 (half/bf16 scores
+// are upcast first, so the mask and softmax never run in half precision; double stays double),
+// returned in `out`.
+torch::Tensor attention_weights(const torch::Tensor& scores, const torch::Tensor& bias, std::int64_t head_size, torch::ScalarType out);
 
 }  // namespace frugal

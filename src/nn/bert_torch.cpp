@@ -38,10 +38,7 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden, const 
   const auto b = hidden.size(0), s = hidden.size(1);
   auto split = [&](const torch::Tensor& t) { return t.view({b, s, heads, head_size}).permute({0, 2, 1, 3}); };
   const auto q = split(query(hidden)), k = split(key(hidden)), v = split(value(hidden));
-  // Scores leave the half-precision matmul for fp32 before the fp32 mask and softmax.
-  auto scores = torch::matmul(q, k.transpose(-1, -2)).to(fp32_if_half(q.scalar_type())) / std::sqrt(static_cast<double>(head_size));
-  scores = scores + mask_bias;
-  const auto probs = dropout(stable_softmax(scores).to(v.scalar_type()));
+  const auto probs = dropout(attention_weights(torch::matmul(q, k.transpose(-1, -2)), mask_bias, head_size, v.scalar_type()));
   return torch::matmul(probs, v).permute({0, 2, 1, 3}).contiguous().view({b, s, heads * head_size});
 }
 

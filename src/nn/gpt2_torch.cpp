@@ -62,10 +62,7 @@ torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const torch::Te
     k = cache->keys[layer].narrow(2, 0, past + n);
     v = cache->values[layer].narrow(2, 0, past + n);
   }
-  // Scores leave the half-precision matmul for fp32 before the fp32 mask and softmax.
-  auto scores = torch::matmul(q, k.transpose(-1, -2)).to(fp32_if_half(q.scalar_type())) / std::sqrt(static_cast<double>(head_size));
-  scores = scores + bias;
-  const auto probs = attn_dropout(stable_softmax(scores).to(v.scalar_type()));
+  const auto probs = attn_dropout(attention_weights(torch::matmul(q, k.transpose(-1, -2)), bias, head_size, v.scalar_type()));
   const auto context = torch::matmul(probs, v).permute({0, 2, 1, 3}).contiguous().view({b, n, width});
   return resid_dropout(c_proj(context));
 }

@@ -6,7 +6,6 @@
 #include <torch/csrc/jit/passes/freeze_module.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "core/error.h"
 #include "nn/linear_torch.h"
@@ -60,12 +59,6 @@ std::size_t quantize_linears(torch::jit::Graph& graph, torch::jit::Block* block)
 }
 
 }  // namespace
-
-bool is_torchscript_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char magic[4] = {};
-  return in.read(magic, 4) && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
-}
 
 TorchScriptModel TorchScriptModel::load(const std::string& path, const torch::Device& device, Precision precision) {
   if (!std::filesystem::is_regular_file(path)) throw InputError(InputLocation{path}, "no such model file");

@@ -41,7 +41,4 @@ class TorchScriptModel {
   std::int64_t parameters_ = 0;
 };
 
-// Whether `path` is a file that looks like a TorchScript archive (a zip holding */data.pkl).
-bool is_torchscript_file(const std::string& path);
-
 }  // namespace frugal

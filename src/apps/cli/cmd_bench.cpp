@@ -11,6 +11,7 @@
 #include "augment/whole_word_mask.h"
 #include "core/error.h"
 #include "core/parallel.h"
+#include "core/statistics.h"
 #include "text/tokenizer_loader.h"
 
 namespace frugal::cli {
@@ -23,11 +24,6 @@ struct BenchMaskArgs {
   int threads = 0;
   std::size_t words = 1;
 };
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 template <class Fn>
 double time_ms(Fn&& fn) {

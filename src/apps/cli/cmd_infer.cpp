@@ -16,6 +16,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/parallel.h"
+#include "core/statistics.h"
 #include "core/strings.h"
 #include "core/text_lines.h"
 #include "nn/config_json.h"
@@ -115,6 +116,8 @@ ImageInputSpec script_image_spec(const SourceArgs& a, const ImageSet& set) {
 InferenceInputs read_inputs(const SourceArgs& a, InferenceModel& model, const std::string& model_path, const GlobalOptions& global) {
   InferenceInputs in;
   Model* frugal_model = model.frugal_model();
+  const auto config_path = model_path + "/config.json";
+  const auto config = frugal_model ? parse_config_json(frugal_model->config_json(), config_path) : nlohmann::json::object();
   const int threads = worker_threads(global.threads);
   if (!a.input.empty()) {
     in = read_inference_inputs(a.input);
@@ -127,8 +130,7 @@ InferenceInputs read_inputs(const SourceArgs& a, InferenceModel& model, const st
     in.source = a.images;
     in.tensors.emplace_back(frugal_model ? "pixel_values" : "input", image_tensor(set, all, spec, nullptr, 0, 0, false, threads));
     if (set.labelled()) {
-      const auto ids = frugal_model ? labels_for_model(set, parse_config_json(frugal_model->config_json(), model_path + "/config.json"), model_path)
-                                    : set.labels;
+      const auto ids = frugal_model ? labels_for_model(set, config, model_path) : set.labels;
       in.labels = torch::tensor(ids, torch::kLong);
     }
     if (!frugal_model) in.label_names = set.class_names;
@@ -142,7 +144,7 @@ InferenceInputs read_inputs(const SourceArgs& a, InferenceModel& model, const st
     in.texts = encode_texts(tokenizer, examples, max_length, threads);
     in.max_length = max_length;
     in.source = a.text;
-    const auto label_set = LabelSet::from_config(parse_config_json(frugal_model->config_json(), model_path + "/config.json"), model_path + "/config.json");
+    const auto label_set = LabelSet::from_config(config, config_path);
     if (std::all_of(examples.begin(), examples.end(), [](const TextExample& e) { return !e.label.empty(); })) {
       std::vector<std::int64_t> label_ids;
       for (const auto& e : examples) label_ids.push_back(label_set.id_of(e, a.text));
@@ -152,9 +154,8 @@ InferenceInputs read_inputs(const SourceArgs& a, InferenceModel& model, const st
     throw InputError("give the inputs: --input FILE.safetensors, --images DATA or --text TSV");
   }
   if (!a.labels.empty()) in.labels = read_labels_file(a.labels, in.examples());
-  if (frugal_model && in.label_names.empty()) {
-    const auto config = parse_config_json(frugal_model->config_json(), model_path + "/config.json");
-    if (config.contains("id2label")) in.label_names = id2label_names(config, config.value("num_labels", static_cast<std::int64_t>(config["id2label"].size())));
+  if (in.label_names.empty() && config.contains("id2label")) {
+    in.label_names = id2label_names(config, config.value("num_labels", static_cast<std::int64_t>(config["id2label"].size())));
   }
   return in;
 }
@@ -228,11 +229,6 @@ int run_infer(const InferArgs& a, const GlobalOptions& global) {
   return 0;
 }
 
-double median_of(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
-}
-
 int run_bench_precision(const BenchPrecisionArgs& a, const GlobalOptions& global) {
   const auto device = parse_device(a.source.device);
   const auto options = options_of(a.source, global);
@@ -241,9 +237,9 @@ int run_bench_precision(const BenchPrecisionArgs& a, const GlobalOptions& global
   const std::string list = !a.precisions.empty() ? a.precisions : device.is_cuda() ? "fp32,fp16,bf16" : "fp32,bf16,int8";
   for (const auto& name : split_fields(list, ',')) precisions.push_back(parse_precision(name, "--precisions"));
   // fp32 is the reference every other row is compared with: measured first, listed or not.
+  const bool fp32_listed = std::count(precisions.begin(), precisions.end(), Precision::kFp32) > 0;
   precisions.erase(std::remove(precisions.begin(), precisions.end(), Precision::kFp32), precisions.end());
   precisions.insert(precisions.begin(), Precision::kFp32);
-  const bool fp32_listed = list.find("fp32") != std::string::npos || list.find("float32") != std::string::npos;
 
   InferenceInputs inputs;
   torch::Tensor reference;
@@ -264,7 +260,7 @@ int run_bench_precision(const BenchPrecisionArgs& a, const GlobalOptions& global
       }
       check_labels(inputs, result.probs);
       if (p == Precision::kFp32) reference = result.probs;
-      row["ms_per_batch"] = median_of(batch_ms);
+      row["ms_per_batch"] = median(batch_ms);
       row["examples_per_s"] = 1000.0 * static_cast<double>(inputs.examples() * static_cast<std::int64_t>(a.runs)) / total_ms;
       row["wall_s_per_pass"] = total_ms / 1000.0 / static_cast<double>(a.runs);
       if (inputs.labels.defined()) {
