@@ -26,6 +26,8 @@ packages=(
   time strace
   # frugal plot draws with gnuplot (SVG and cairo PNG)
   gnuplot-nox
+  # frugal serve: cpp-httplib; its load tests use wrk and its web page is tested in headless Chromium
+  libcpp-httplib-dev wrk chromium chromium-driver
 )
 
 missing=()

@@ -24,11 +24,13 @@ Conv1DImpl::Conv1DImpl(std::int64_t in_features, std::int64_t out_features) {
   weight.normal_(0.0, 0.02);
 }
 
-torch::Tensor Conv1DImpl::forward(const torch::Tensor& x) {
-  if (packed_) return int8_linear(x, *packed_);
-  auto size = x.sizes().vec();
-  size.back() = weight.size(1);
-  return torch::addmm(bias, x.reshape({-1, weight.size(0)}), weight).view(size);
+torch::Tensor Conv1DImpl::forward(const torch::Tensor& input) {
+  return multiply_per_sequence(input, [this](const torch::Tensor& x) {
+    if (packed_) return int8_linear(x, *packed_);
+    auto size = x.sizes().vec();
+    size.back() = weight.size(1);
+    return torch::addmm(bias, x.reshape({-1, weight.size(0)}), weight).view(size);
+  });
 }
 
 KVCache::KVCache(const Gpt2Config& c, std::int64_t batch, std::int64_t capacity_, const torch::TensorOptions& options) {

@@ -65,9 +65,28 @@ torch::Tensor int8_linear(const torch::Tensor& x, const PackedInt8Linear& packed
 
 c10::intrusive_ptr<LinearPackedParamsBase> packed_params_of(const PackedInt8Linear& packed) { return packed.params; }
 
+namespace {
+thread_local bool sequence_wise_products = false;
+}
+
+SequenceWiseProducts::SequenceWiseProducts() : previous_(sequence_wise_products) { sequence_wise_products = true; }
+SequenceWiseProducts::~SequenceWiseProducts() { sequence_wise_products = previous_; }
+bool SequenceWiseProducts::active() { return sequence_wise_products; }
+
+torch::Tensor multiply_per_sequence(const torch::Tensor& x, const std::function<torch::Tensor(const torch::Tensor&)>& multiply) {
+  if (!sequence_wise_products || x.dim() < 2 || x.size(0) <= 1) return multiply(x);
+  std::vector<torch::Tensor> parts;
+  parts.reserve(static_cast<std::size_t>(x.size(0)));
+  // narrow keeps the batch dimension: each slice takes the code path (and shapes) of a batch of one.
+  for (std::int64_t b = 0; b < x.size(0); ++b) parts.push_back(multiply(x.narrow(0, b, 1)));
+  return torch::cat(parts, 0);
+}
+
 torch::Tensor LinearImpl::forward(const torch::Tensor& input) {
-  if (!packed_) return torch::nn::LinearImpl::forward(input);
-  return int8_linear(input, *packed_);
+  return multiply_per_sequence(input, [this](const torch::Tensor& x) {
+    if (!packed_) return torch::nn::LinearImpl::forward(x);
+    return int8_linear(x, *packed_);
+  });
 }
 
 void LinearImpl::quantize_int8() { packed_ = pack_int8_linear(weight, bias); }

@@ -6,6 +6,7 @@
 // Model families build their Linear layers from this type so `--precision int8` reaches them all.
 #include <torch/torch.h>
 
+#include <functional>
 #include <memory>
 
 struct LinearPackedParamsBase;  // ATen/native/quantized/PackedParams.h
@@ -26,6 +27,30 @@ class Int8Quantizable {
  protected:
   std::shared_ptr<PackedInt8Linear> packed_;
 };
+
+// Sequence-wise products (serving's dynamic batches): while a scope is alive on this thread,
+// every Int8Quantizable layer multiplies each sequence of its input (dimension 0) alone. BLAS
+// blocks and rounds a product by its row count and a row's position in it
+// (nn/fixed_shape_batches.h), and int8 quantizes activations with one scale per call: so a
+// batch's rows would differ in the last bits from the same rows run alone. Split, each
+// sequence's product is the very one a batch of one computes, whatever else shares the batch;
+// the rest of the forward (attention's per-sequence products, norms, activations) is row-wise
+// already. Costs the larger product's efficiency, not the batching of everything else.
+class SequenceWiseProducts {
+ public:
+  SequenceWiseProducts();
+  ~SequenceWiseProducts();
+  SequenceWiseProducts(const SequenceWiseProducts&) = delete;
+  SequenceWiseProducts& operator=(const SequenceWiseProducts&) = delete;
+  static bool active();
+
+ private:
+  bool previous_;
+};
+
+// multiply(x) on the whole input, or sequence by sequence (slices of one along dimension 0,
+// concatenated) while SequenceWiseProducts is active.
+torch::Tensor multiply_per_sequence(const torch::Tensor& x, const std::function<torch::Tensor(const torch::Tensor&)>& multiply);
 
 class LinearImpl : public torch::nn::LinearImpl, public Int8Quantizable {
  public:

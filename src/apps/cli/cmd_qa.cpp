@@ -10,6 +10,7 @@
 #include "apps/cli/commands.h"
 #include "apps/cli/model_files.h"
 #include "apps/cli/model_to_train.h"
+#include "apps/cli/qa_window_options.h"
 #include "apps/cli/train_args.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -23,12 +24,6 @@
 
 namespace frugal::cli {
 namespace {
-
-struct WindowArgs {
-  std::size_t max_length = 384, stride = 128, max_question_tokens = 64, max_answer_length = 30, n_best = 20;
-  double null_threshold = 0.0;
-  QaFeatureOptions features() const { return {max_length, stride, max_question_tokens}; }
-};
 
 struct QaTrainArgs {
   std::vector<std::string> train;
@@ -54,16 +49,6 @@ std::vector<QaQuestion> load_questions(const std::vector<std::string>& files, co
     for (auto& q : qs) all.push_back(std::move(q));
   }
   return all;
-}
-
-void add_window_options(CLI::App* cmd, WindowArgs& w) {
-  cmd->add_option("--max-length", w.max_length, "Tokens per window (question + context + specials)")->capture_default_str();
-  cmd->add_option("--stride", w.stride, "Tokens shared by consecutive windows of a long context")->capture_default_str();
-  cmd->add_option("--max-question-tokens", w.max_question_tokens, "Longer questions are cut")->capture_default_str();
-  cmd->add_option("--max-answer-length", w.max_answer_length, "Longest answer, in tokens")->capture_default_str();
-  cmd->add_option("--n-best", w.n_best, "Candidate spans kept per question")->capture_default_str();
-  cmd->add_option("--null-threshold", w.null_threshold, "v2: answer nothing when null score - best score exceeds this")
-      ->capture_default_str();
 }
 
 nlohmann::json squad_scores(const SquadDataset& data, const std::vector<QaQuestion>& questions, const std::vector<QaAnswer>& answers,
@@ -112,7 +97,7 @@ int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
   QaPredictOptions predict;
   predict.max_length = args.window.max_length;
   predict.threads = worker_threads(global.threads);
-  predict.decode = {args.window.n_best, args.window.max_answer_length, dev_v2, args.window.null_threshold};
+  predict.decode = args.window.decode(dev_v2);
 
   auto source_ptr = qa_batch_source(features, args.batch_size, args.common.seed, model->pad_token_id(), device);
   auto& source = *source_ptr;
@@ -157,7 +142,7 @@ int run_qa_predict(const QaPredictArgs& args, const GlobalOptions& global) {
   QaPredictOptions options;
   options.max_length = args.window.max_length;
   options.threads = worker_threads(global.threads);
-  options.decode = {args.window.n_best, args.window.max_answer_length, v2, args.window.null_threshold};
+  options.decode = args.window.decode(v2);
   const auto answers = predict_answers(model, questions, features, options);
   write_qa_predictions(questions, answers, args.out, args.nbest, args.na_probs);
   std::cerr << fmt::format("{}: {} questions, {} windows{}\n", args.out, questions.size(), features.size(),

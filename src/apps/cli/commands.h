@@ -81,5 +81,6 @@ void register_classify_command(CLI::App& app, CommandTable& table, const GlobalO
 void register_distill_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_image_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 void register_byol_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
+void register_serve_command(CLI::App& app, CommandTable& table, const GlobalOptions& global);
 
 }  // namespace frugal::cli

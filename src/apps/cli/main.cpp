@@ -107,6 +107,7 @@ static int run(int argc, char** argv) {
   register_image_command(app, table, global);
   register_byol_command(app, table, global);
   register_infer_command(app, table, global);
+  register_serve_command(app, table, global);
   register_demo_command(app, table, global);
   register_plot_command(app, table, global);
 

@@ -145,6 +145,9 @@ void register_byol_command(CLI::App& app, CommandTable& table, const GlobalOptio
 void register_infer_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
   add_torch_command(app, table, "infer", "Run a TorchScript file or a frugal model at fp32/fp16/bf16/int8: logits and probabilities");
 }
+void register_serve_command(CLI::App& app, CommandTable& table, const GlobalOptions&) {
+  add_torch_command(app, table, "serve", "Serve a QA or classification model over HTTP (TEI-style routes, dynamic batching, a web page)");
+}
 void register_bench_model_commands(CLI::App& bench, CommandTable& table, const GlobalOptions&) {
   add_torch_command(bench, table, "precision", "The precision table of a model: time, throughput, log loss and agreement with fp32");
 }
