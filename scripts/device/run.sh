@@ -35,7 +35,7 @@ done
 generator=()
 command -v ninja > /dev/null && generator=(-G Ninja)
 cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
-  -DFRUGAL_BUILD_TESTS=OFF -DFRUGAL_BUILD_BENCH=OFF -DFRUGAL_WITH_CURL=OFF -DFRUGAL_WITH_IMGCODECS=OFF \
+  -DFRUGAL_BUILD_TESTS=OFF -DFRUGAL_BUILD_BENCH=OFF -DFRUGAL_WITH_CURL=OFF -DFRUGAL_WITH_IMGCODECS=OFF -DFRUGAL_WITH_SERVER=OFF \
   -DCMAKE_PREFIX_PATH="$torch_prefix;$deps/usr" -DCMAKE_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu" \
   -DCMAKE_INCLUDE_PATH="$deps/usr/include" -DOPENSSL_ROOT_DIR="$deps/usr" "${config_dirs[@]}" \
   -DTORCH_CUDA_ARCH_LIST="9.0" -DCMAKE_CUDA_ARCHITECTURES=90 > "$out/configure.log" 2>&1 \

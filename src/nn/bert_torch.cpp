@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "nn/activation_torch.h"
+#include "nn/linear_torch.h"
 #include "nn/norm_torch.h"
 
 namespace frugal {
@@ -38,8 +39,8 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden, const 
   const auto b = hidden.size(0), s = hidden.size(1);
   auto split = [&](const torch::Tensor& t) { return t.view({b, s, heads, head_size}).permute({0, 2, 1, 3}); };
   const auto q = split(query(hidden)), k = split(key(hidden)), v = split(value(hidden));
-  const auto probs = dropout(attention_weights(torch::matmul(q, k.transpose(-1, -2)), mask_bias, head_size, v.scalar_type()));
-  return torch::matmul(probs, v).permute({0, 2, 1, 3}).contiguous().view({b, s, heads * head_size});
+  const auto probs = dropout(attention_weights(matmul_per_sequence(q, k.transpose(-1, -2)), mask_bias, head_size, v.scalar_type()));
+  return matmul_per_sequence(probs, v).permute({0, 2, 1, 3}).contiguous().view({b, s, heads * head_size});
 }
 
 BertResidualOutputImpl::BertResidualOutputImpl(std::int64_t in, const BertConfig& c) {

@@ -5,6 +5,7 @@
 
 #include "core/strings.h"
 #include "nn/activation_torch.h"
+#include "nn/linear_torch.h"
 #include "nn/bert_torch.h"
 #include "nn/norm_torch.h"
 
@@ -64,8 +65,8 @@ torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const torch::Te
     k = cache->keys[layer].narrow(2, 0, past + n);
     v = cache->values[layer].narrow(2, 0, past + n);
   }
-  const auto probs = attn_dropout(attention_weights(torch::matmul(q, k.transpose(-1, -2)), bias, head_size, v.scalar_type()));
-  const auto context = torch::matmul(probs, v).permute({0, 2, 1, 3}).contiguous().view({b, n, width});
+  const auto probs = attn_dropout(attention_weights(matmul_per_sequence(q, k.transpose(-1, -2)), bias, head_size, v.scalar_type()));
+  const auto context = matmul_per_sequence(probs, v).permute({0, 2, 1, 3}).contiguous().view({b, n, width});
   return resid_dropout(c_proj(context));
 }
 

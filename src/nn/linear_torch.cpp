@@ -82,6 +82,14 @@ torch::Tensor multiply_per_sequence(const torch::Tensor& x, const std::function<
   return torch::cat(parts, 0);
 }
 
+torch::Tensor matmul_per_sequence(const torch::Tensor& a, const torch::Tensor& b) {
+  if (!sequence_wise_products || a.dim() < 3 || a.size(0) <= 1 || b.size(0) != a.size(0)) return torch::matmul(a, b);
+  std::vector<torch::Tensor> parts;
+  parts.reserve(static_cast<std::size_t>(a.size(0)));
+  for (std::int64_t i = 0; i < a.size(0); ++i) parts.push_back(torch::matmul(a.narrow(0, i, 1), b.narrow(0, i, 1)));
+  return torch::cat(parts, 0);
+}
+
 torch::Tensor LinearImpl::forward(const torch::Tensor& input) {
   return multiply_per_sequence(input, [this](const torch::Tensor& x) {
     if (!packed_) return torch::nn::LinearImpl::forward(x);

@@ -29,13 +29,15 @@ class Int8Quantizable {
 };
 
 // Sequence-wise products (serving's dynamic batches): while a scope is alive on this thread,
-// every Int8Quantizable layer multiplies each sequence of its input (dimension 0) alone. BLAS
+// every Int8Quantizable layer multiplies each sequence of its input (dimension 0) alone, and so
+// do attention's products (matmul_per_sequence: torch::matmul folds a batch of B sequences x
+// heads into one bmm whose path, and bits, follow B). BLAS
 // blocks and rounds a product by its row count and a row's position in it
 // (nn/fixed_shape_batches.h), and int8 quantizes activations with one scale per call: so a
 // batch's rows would differ in the last bits from the same rows run alone. Split, each
 // sequence's product is the very one a batch of one computes, whatever else shares the batch;
-// the rest of the forward (attention's per-sequence products, norms, activations) is row-wise
-// already. Costs the larger product's efficiency, not the batching of everything else.
+// the rest of the forward (norms, softmax, activations, embeddings) is row-wise already.
+// Costs the larger product's efficiency, not the batching of everything else.
 class SequenceWiseProducts {
  public:
   SequenceWiseProducts();
@@ -51,6 +53,8 @@ class SequenceWiseProducts {
 // multiply(x) on the whole input, or sequence by sequence (slices of one along dimension 0,
 // concatenated) while SequenceWiseProducts is active.
 torch::Tensor multiply_per_sequence(const torch::Tensor& x, const std::function<torch::Tensor(const torch::Tensor&)>& multiply);
+// torch::matmul(a, b) for (batch, ...) operands, sequence by sequence while the scope is active.
+torch::Tensor matmul_per_sequence(const torch::Tensor& a, const torch::Tensor& b);
 
 class LinearImpl : public torch::nn::LinearImpl, public Int8Quantizable {
  public:

@@ -143,6 +143,8 @@ status, body = a.request("GET", "/info")
 info = json.loads(body)
 check(status == 200 and info["task"] == "qa" and info["precision"] == "fp32" and info["max_length"] == 128 and "version" in info,
       f"/info: {info}")
+check(info["max_batch_size"] != 1 and "not batch-invariant" not in open("a.stderr").read(),
+      "the start-up probe found the forward batch-invariant (batching is on)")
 status, page = a.request("GET", "/")
 check(status == 200 and b'id="context"' in page and b"://" not in page,
       "/ serves the page, no external resources")
