@@ -67,7 +67,7 @@ void register_serve_command(CLI::App& app, CommandTable& table, const GlobalOpti
   cmd->add_option("--port", a->port, "Port (0: any free port, printed and written to --port-file)")->capture_default_str();
   cmd->add_option("--port-file", a->port_file, "Write the bound port to this file once listening");
   cmd->add_option("--max-batch-tokens", a->max_batch_tokens, "Padded tokens per forward (TEI)")->capture_default_str();
-  cmd->add_option("--max-batch-size", a->max_batch_size, "Rows per forward (0: only the token budget; 1: no batching)")->capture_default_str();
+  cmd->add_option("--max-batch-size", a->max_batch_size, "Rows per forward (0: only the token budget; 1: no batching, faster on CPU: docs/benchmarks.md)")->capture_default_str();
   cmd->add_option("--max-wait-ms", a->max_wait_ms, "How long a batch may wait to fill (0: none, as TEI)")->capture_default_str();
   cmd->add_option("--max-concurrent-requests", a->max_concurrent_requests, "More at once are refused with 429")->capture_default_str();
   cmd->add_option("--max-client-batch-size", a->max_client_batch_size, "Inputs per request; more: 422")->capture_default_str();

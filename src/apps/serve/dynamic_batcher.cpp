@@ -106,6 +106,9 @@ std::vector<DynamicBatcher::Entry> DynamicBatcher::take_batch(Clock::time_point&
       return {};
     }
   }
+  // This worker's share of the rows that could go together; the other idle workers take the rest.
+  const std::size_t idle = std::max<std::size_t>(1, static_cast<std::size_t>(std::max(options_.workers, 1)) - busy_);
+  chosen.resize(std::min(chosen.size(), (chosen.size() + idle - 1) / idle));
   std::vector<Entry> batch;
   for (auto it = chosen.rbegin(); it != chosen.rend(); ++it) {
     batch.push_back(std::move(queue_[*it]));
@@ -130,6 +133,8 @@ void DynamicBatcher::work() {
       if (wake != Clock::time_point::max()) queued_.wait_until(lock, wake);
       continue;
     }
+    ++busy_;
+    if (!queue_.empty()) queued_.notify_one();
     lock.unlock();
     const auto started = Clock::now();
     std::vector<const BatchRow*> rows;
@@ -152,6 +157,7 @@ void DynamicBatcher::work() {
     }
     batch.clear();
     lock.lock();
+    --busy_;
   }
 }
 

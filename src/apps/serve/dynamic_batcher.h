@@ -2,7 +2,9 @@
 // The dynamic batcher of `frugal serve`: rows (QA windows, texts) from many requests wait in
 // one queue; each inference worker takes the oldest row and every queued row of the same
 // padded length, up to a token budget (TEI's --max-batch-tokens) and a row count, optionally
-// waiting up to max_wait for the batch to fill (Triton's max_queue_delay). Rows of one batch
+// waiting up to max_wait for the batch to fill (Triton's max_queue_delay). Queued rows are
+// shared among the idle workers (a worker takes its share, not all): on CPU, where each worker
+// is one core, one worker taking every row would leave the others idle. Rows of one batch
 // share one padded length, so a batch is (rows, length) and its forward decides nothing a row
 // alone would not (the forward must be batch-invariant; see nn/linear_torch.h). Torch-free:
 // the forward is a callback.
@@ -93,6 +95,7 @@ class DynamicBatcher {
   std::condition_variable queued_;
   std::deque<Entry> queue_;
   bool stopping_ = false;
+  std::size_t busy_ = 0;  // workers running a forward
   std::vector<std::thread> workers_;
 };
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -140,6 +141,36 @@ TEST(DynamicBatcher, CancelledRowsAreDroppedAndFailuresReported) {
   batcher.submit(late);
   ASSERT_TRUE(late->wait_for(std::chrono::milliseconds(100)));
   EXPECT_FALSE(late->error().empty());
+}
+
+}  // namespace frugal::serve
+
+namespace frugal::serve {
+
+TEST(DynamicBatcher, QueuedRowsAreSharedAmongIdleWorkers) {
+  // 8 rows of one length queued at once, 2 workers: each takes 4 (one taking all 8 would leave a
+  // core idle). The forward holds each batch until two are in flight (or 2 s), so the split is
+  // what the batcher decided, not what thread scheduling happened to allow.
+  std::mutex mutex;
+  std::condition_variable both;
+  int in_flight = 0;
+  std::vector<std::size_t> sizes;
+  const BatchForward forward = [&](const std::vector<const BatchRow*>& rows, std::size_t) {
+    std::unique_lock<std::mutex> lock(mutex);
+    sizes.push_back(rows.size());
+    ++in_flight;
+    both.notify_all();
+    both.wait_for(lock, std::chrono::seconds(2), [&] { return in_flight >= 2; });
+    return std::vector<std::vector<float>>(rows.size(), std::vector<float>{0});
+  };
+  DynamicBatcher batcher({1 << 20, 0, std::chrono::microseconds(0), 2}, forward);
+  std::vector<BatchRow> rows;
+  for (int r = 0; r < 8; ++r) rows.push_back({{r}, {0}, 16});
+  auto job = std::make_shared<BatchJob>(std::move(rows));
+  batcher.submit(job);
+  ASSERT_TRUE(job->wait_for(std::chrono::seconds(10)));
+  std::lock_guard<std::mutex> lock(mutex);
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{4, 4}));
 }
 
 }  // namespace frugal::serve
