@@ -5,17 +5,18 @@
 #include <string>
 
 #include "core/error.h"
+#include "fuzz_target.h"
 #include "nn/safetensors.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+FRUGAL_FUZZ_TARGET(fuzz_safetensors) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   try {
     const auto file = frugal::SafetensorsFile::parse(bytes, "fuzz.safetensors");
     for (const auto& t : file.tensors()) {
       const auto* begin = reinterpret_cast<const std::uint8_t*>(bytes.data());
-      if (t.data < begin || t.data + t.bytes > begin + size) std::abort();
+      if (t.data < begin || t.data + t.bytes > begin + size) frugal::fuzz::violated("a tensor view outside the input");
     }
-  } catch (const frugal::InputError&) {
+  } catch (const frugal::InputError& e) {
+    frugal::fuzz::expect_located(e, "fuzz.safetensors");
   }
-  return 0;
 }

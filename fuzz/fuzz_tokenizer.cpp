@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "fuzz_target.h"
 #include "core/utf8.h"
 #include "text/tokenizer_loader.h"
 
@@ -27,10 +28,7 @@ struct Tokenizers {
 };
 
 void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "invariant failed: %s\n", what);
-    std::abort();
-  }
+  if (!ok) frugal::fuzz::violated(what);
 }
 
 void check_encoding(const frugal::Encoding& e, std::size_t text_a, std::size_t text_b) {
@@ -50,9 +48,9 @@ void check_encoding(const frugal::Encoding& e, std::size_t text_a, std::size_t t
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+FRUGAL_FUZZ_TARGET(fuzz_tokenizer) {
   static Tokenizers* tokenizers = new Tokenizers();
-  if (size < 2) return 0;
+  if (size < 2) return;
   const int which = data[0] % 4;
   const std::size_t split = data[1] % (size - 1);
   std::string text = frugal::replace_invalid_utf8(std::string_view(reinterpret_cast<const char*>(data) + 2, size - 2));
@@ -77,5 +75,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // stride too large for the room left: a reported user error, not a crash
   }
   t.set_truncation(std::nullopt);
-  return 0;
 }

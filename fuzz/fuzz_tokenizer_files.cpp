@@ -4,15 +4,16 @@
 #include <string>
 
 #include "core/error.h"
+#include "fuzz_target.h"
 #include "text/tokenizer_loader.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+FRUGAL_FUZZ_TARGET(fuzz_tokenizer_files) {
   const std::string_view json(reinterpret_cast<const char*>(data), size);
   try {
     const auto tokenizer = frugal::load_tokenizer_json_text(json, "fuzz.json");
     (void)tokenizer.encode("Hello, wörld! 中文 <s> [CLS]");
     (void)tokenizer.encode_pair("a", "b c");
-  } catch (const frugal::InputError&) {
+  } catch (const frugal::InputError& e) {
+    frugal::fuzz::expect_located(e, "fuzz.json");
   }
-  return 0;
 }

@@ -86,7 +86,7 @@ answers=(qagen answers --model answers/model --input paragraphs.txt --per-contex
 f "${answers[@]}" --seed 1 2>&1 > /dev/null | grep -q "is finished (same input, model and options): skipped"
 expect_refusal "was made by another run (--seed was 1, now 2)" f "${answers[@]}" --seed 2
 echo '{"data": [{"title": "t", "paragraphs": "oops"}]}' > malformed.json
-expect_refusal "data\[0\].paragraphs: not an array" f qagen answers --model answers/model --input malformed.json --out m.jsonl
+expect_refusal "data\[0\].paragraphs: expected an array" f qagen answers --model answers/model --input malformed.json --out m.jsonl
 [ ! -e m.jsonl ] || { echo "malformed SQuAD left an output"; exit 1; }
 expect_refusal "exceeds the model's 256 positions" f qa predict --model qa/model --data parts/C.json --max-length 512 --out p.json
 # A second run finds every stage finished.

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -90,6 +91,30 @@ simdjson::dom::element parse_json_text(simdjson::dom::parser& parser, std::strin
   throw InputError(locate(0), std::string("malformed JSON: ") + simdjson::error_message(result.error()));
 }
 
+nlohmann::json parse_nlohmann_text(std::string_view text, const std::string& name, std::uint64_t line) {
+  const auto locate = [&](std::size_t offset) {
+    auto where = locate_offset(text, offset, name);
+    if (line > 0) where.line = line;
+    return where;
+  };
+  try {
+    return nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    const std::string message = e.what();
+    const auto at = message.find("syntax error");
+    throw InputError(locate(e.byte > 0 ? e.byte - 1 : 0), "malformed JSON: " + (at == std::string::npos ? message : message.substr(at)));
+  } catch (const nlohmann::json::exception& e) {
+    // A number beyond a double ("number overflow parsing '1e400'"): no offset, but its text.
+    std::string message = e.what();
+    if (const auto tag = message.find("] "); tag != std::string::npos) message = message.substr(tag + 2);
+    std::size_t offset = 0;
+    if (const auto open = message.find('\''), close = message.rfind('\''); open != std::string::npos && close > open) {
+      offset = std::min(text.find(message.substr(open + 1, close - open - 1)), text.size());
+    }
+    throw InputError(locate(offset), "malformed JSON: " + message);
+  }
+}
+
 simdjson::dom::element parse_json_file(simdjson::dom::parser& parser, const std::string& path) {
   simdjson::padded_string content;
   if (auto error = simdjson::padded_string::load(path).get(content)) {
@@ -100,13 +125,13 @@ simdjson::dom::element parse_json_file(simdjson::dom::parser& parser, const std:
 }
 
 JsonContext JsonContext::child(std::string_view key) const {
-  return JsonContext{file, path.empty() ? std::string(key) : path + "." + std::string(key)};
+  return JsonContext{file, path.empty() ? std::string(key) : path + "." + std::string(key), line};
 }
 
-JsonContext JsonContext::index(std::size_t i) const { return JsonContext{file, path + "[" + std::to_string(i) + "]"}; }
+JsonContext JsonContext::index(std::size_t i) const { return JsonContext{file, path + "[" + std::to_string(i) + "]", line}; }
 
 void JsonContext::fail(const std::string& what) const {
-  InputLocation where{file};
+  InputLocation where{file, line};
   where.path = path.empty() ? "(root)" : path;
   throw InputError(where, what);
 }
@@ -134,7 +159,9 @@ std::int64_t json_int(simdjson::dom::element e, const JsonContext& at) {
   if (e.get(v) == simdjson::SUCCESS) return v;
   double d;
   // JSON writers sometimes print integral offsets as 12.0; accept those, nothing else.
-  if (e.get(d) == simdjson::SUCCESS && d == static_cast<double>(static_cast<std::int64_t>(d))) {
+  // (Range first: converting a double beyond int64 is undefined.)
+  if (e.get(d) == simdjson::SUCCESS && d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
+      d == static_cast<double>(static_cast<std::int64_t>(d))) {
     return static_cast<std::int64_t>(d);
   }
   at.fail("expected an integer");

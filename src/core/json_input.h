@@ -2,6 +2,7 @@
 // Reading JSON inputs with simdjson, failing with locations a user can act on:
 // invalid UTF-8 and syntax errors as FILE:LINE:COL, structural problems (missing field,
 // wrong type) as FILE: json.path.
+#include <nlohmann/json_fwd.hpp>
 #include <simdjson.h>
 
 #include <cstdint>
@@ -16,10 +17,16 @@ simdjson::dom::element parse_json_file(simdjson::dom::parser& parser, const std:
 simdjson::dom::element parse_json_text(simdjson::dom::parser& parser, std::string_view text, const std::string& name,
                                        std::uint64_t line = 0);
 
+// The same for the readers that want nlohmann's DOM: InputError "malformed JSON" at FILE:LINE:COL
+// (LINE the line of a JSONL file when line > 0) for a syntax error or a number beyond a
+// double, never another exception.
+nlohmann::json parse_nlohmann_text(std::string_view text, const std::string& name, std::uint64_t line = 0);
+
 // Typed access that throws InputError("FILE: PATH: ...") on a missing field or wrong type.
 struct JsonContext {
   const std::string& file;
-  std::string path;  // e.g. data[3].paragraphs[0]
+  std::string path;        // e.g. data[3].paragraphs[0]
+  std::uint64_t line = 0;  // the line of a JSONL file the object is on (0: a whole file)
 
   JsonContext child(std::string_view key) const;
   JsonContext index(std::size_t i) const;

@@ -13,6 +13,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/text_lines.h"
+#include "core/json_input.h"
 
 extern char** environ;
 
@@ -69,12 +70,7 @@ std::vector<PlotSeries> read_plot_series(const PlotOptions& options) {
     for (const auto& key : options.y) of_file.push_back({options.labels.empty() ? default_label(file) : options.labels[f], key, {}});
     for_each_line(file, [&](std::string& line, std::uint64_t n) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) return;
-      nlohmann::json j;
-      try {
-        j = nlohmann::json::parse(line);
-      } catch (const nlohmann::json::parse_error& e) {
-        throw InputError(InputLocation{file, n, e.byte}, "malformed JSON line");
-      }
+      const auto j = parse_nlohmann_text(line, file, n);
       if (!j.is_object()) throw InputError(InputLocation{file, n}, "a metrics line is a JSON object");
       double x = 0;
       if (!number_at(j, options.x, x)) return;  // e.g. a summary line without a step
@@ -88,7 +84,10 @@ std::vector<PlotSeries> read_plot_series(const PlotOptions& options) {
   for (const auto& key : options.y) {
     bool any = false;
     for (const auto& s : series) any = any || (s.key == key && !s.points.empty());
-    if (!any) throw InputError(fmt::format("no '{}' values (with '{}') in {}", key, options.x, fmt::join(options.files, ", ")));
+    if (!any) {
+      throw InputError(InputLocation{fmt::format("{}", fmt::join(options.files, ", ")), 0, 0, key},
+                       fmt::format("no values (with '{}')", options.x));
+    }
   }
   return series;
 }

@@ -21,9 +21,8 @@ std::vector<TokenRecord> read_token_records(const std::string& path, std::int64_
   simdjson::dom::parser parser;
   for_each_line(path, [&](std::string& line, std::uint64_t line_no) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) return;
-    const std::string name = path + ":" + std::to_string(line_no);
     const auto doc = parse_json_text(parser, line, path, line_no);
-    const JsonContext at{name, ""};
+    const JsonContext at{path, "", line_no};
     const auto o = json_object(doc, at);
     TokenRecord r;
     r.line = line_no;

@@ -33,7 +33,7 @@ TsvTable read_tsv_table(const std::string& path) {
     table.rows.push_back(std::move(fields));
     table.lines.push_back(line_no);
   });
-  if (table.header.empty()) throw InputError(InputLocation{path}, "empty file: a header row is needed");
+  if (table.header.empty()) throw InputError(InputLocation{path, 1}, "empty file: a header row is needed");
   if (table.rows.empty()) throw InputError(InputLocation{path, 1}, "a header and no rows");
   return table;
 }

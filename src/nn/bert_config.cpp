@@ -42,16 +42,21 @@ BertConfig BertConfig::parse(const std::string& text, const std::string& name) {
   }
   check_probability(c.hidden_dropout_prob, "hidden_dropout_prob", name);
   check_probability(c.attention_probs_dropout_prob, "attention_probs_dropout_prob", name);
-  const double h = static_cast<double>(c.hidden_size);
-  check_parameter_count(h * (static_cast<double>(c.vocab_size) + static_cast<double>(c.max_position_embeddings) +
-                             static_cast<double>(c.type_vocab_size)) +
-                            static_cast<double>(c.num_hidden_layers) * (4 * h * h + 2 * h * static_cast<double>(c.intermediate_size)),
-                        name);
+  check_parameter_count(c.parameter_count(), name);
   if (!(c.layer_norm_eps > 0)) throw InputError(InputLocation{name, 0, 0, "layer_norm_eps"}, "must be positive");
   if (!is_supported_activation(c.hidden_act)) {
     throw InputError(InputLocation{name, 0, 0, "hidden_act"}, "unsupported activation '" + c.hidden_act + "'");
   }
   return c;
+}
+
+double BertConfig::parameter_count() const {
+  const double h = static_cast<double>(hidden_size), inter = static_cast<double>(intermediate_size);
+  const double embeddings = h * (static_cast<double>(vocab_size) + static_cast<double>(max_position_embeddings) +
+                                 static_cast<double>(type_vocab_size)) + 2 * h;
+  // Q, K, V and the attention output (weights and biases), the FFN, two LayerNorms.
+  const double layer = 4 * (h * h + h) + (h * inter + inter) + (inter * h + h) + 4 * h;
+  return embeddings + static_cast<double>(num_hidden_layers) * layer + (h * h + h);
 }
 
 std::string BertConfig::to_json() const {

@@ -25,6 +25,8 @@ struct BertConfig {
   static BertConfig load(const std::string& path);
   static BertConfig parse(const std::string& json, const std::string& name);
   std::string to_json() const;  // HF layout ("model_type": "bert", "architectures" omitted)
+  // Parameters of the base model (BertModel with its pooler) these sizes give.
+  double parameter_count() const;
 };
 
 }  // namespace frugal

@@ -42,16 +42,22 @@ Gpt2Config Gpt2Config::parse(const std::string& text, const std::string& name) {
   check_probability(c.resid_pdrop, "resid_pdrop", name);
   check_probability(c.embd_pdrop, "embd_pdrop", name);
   check_probability(c.attn_pdrop, "attn_pdrop", name);
-  const double e = static_cast<double>(c.n_embd), inner = c.n_inner > 0 ? static_cast<double>(c.n_inner) : 4 * e;
-  check_parameter_count(e * (static_cast<double>(c.vocab_size) + static_cast<double>(c.n_positions) + static_cast<double>(c.type_vocab_size)) +
-                            static_cast<double>(c.n_layer) * (4 * e * e + 2 * e * inner),
-                        name);
+  check_parameter_count(c.parameter_count(), name);
   if (!(c.layer_norm_epsilon > 0)) throw InputError(InputLocation{name, 0, 0, "layer_norm_epsilon"}, "must be positive");
   if (!is_supported_activation(c.activation_function)) {
     throw InputError(InputLocation{name, 0, 0, "activation_function"},
                      "unsupported activation '" + c.activation_function + "'");
   }
   return c;
+}
+
+double Gpt2Config::parameter_count() const {
+  const double e = static_cast<double>(n_embd), i = static_cast<double>(inner());
+  const double embeddings =
+      e * (static_cast<double>(vocab_size) + static_cast<double>(n_positions) + static_cast<double>(type_vocab_size));
+  // c_attn, the attention's c_proj, the MLP's c_fc and c_proj (weights and biases), ln_1, ln_2.
+  const double layer = (3 * e * e + 3 * e) + (e * e + e) + (e * i + i) + (i * e + e) + 4 * e;
+  return embeddings + static_cast<double>(n_layer) * layer + 2 * e;  // + ln_f
 }
 
 std::string Gpt2Config::to_json() const {

@@ -30,6 +30,8 @@ struct Gpt2Config {
   static Gpt2Config load(const std::string& path);
   static Gpt2Config parse(const std::string& json, const std::string& name);
   std::string to_json() const;  // HF layout, "model_type": "gpt2"
+  // Parameters of the base model (GPT2Model) these sizes give.
+  double parameter_count() const;
 };
 
 }  // namespace frugal

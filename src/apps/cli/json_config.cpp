@@ -107,6 +107,8 @@ std::vector<CLI::ConfigItem> JsonConfig::from_config(std::istream& input) const 
     const auto at = message.find("syntax error");
     throw InputError(locate_offset(text, e.byte > 0 ? e.byte - 1 : 0, file_name),
                      "malformed JSON config: " + (at == std::string::npos ? message : message.substr(at)));
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(InputLocation{file_name, 1}, std::string("malformed JSON config: ") + e.what());
   }
   if (!root.is_object()) throw InputError(InputLocation{file_name}, "a config file holds one JSON object");
   std::vector<CLI::ConfigItem> config_items;

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "tasks/qagen/stages_torch.h"
+#include "core/json_input.h"
 
 namespace fs = std::filesystem;
 
@@ -74,12 +75,7 @@ void question_sampling_from(const nlohmann::json& j, QuestionSamplingOptions& o,
 
 int run_pipeline(const std::string& config_path, const std::string& shard_text, const GlobalOptions& global) {
   const auto text = read_file(config_path);
-  nlohmann::json c;
-  try {
-    c = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(locate_offset(text, e.byte > 0 ? e.byte - 1 : 0, config_path), "malformed JSON");
-  }
+  const auto c = parse_nlohmann_text(text, config_path);
   const std::set<std::string> known = {"paragraphs", "work_dir", "answer_model", "question_model", "filter_model", "answers",
                                        "questions", "filter", "chunk", "shard", "max_length", "stride", "precision", "comment"};
   for (const auto& [k, v] : c.items()) {

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/strings.h"
 #include "core/text_lines.h"
+#include "core/json_input.h"
 
 namespace frugal::cli {
 
@@ -30,12 +31,7 @@ std::vector<TextRecord> read_text_records(const std::string& path, const std::st
       records.push_back({fields[column_index], line_no});
     } else if (jsonl) {
       if (line.empty()) return;
-      nlohmann::json j;
-      try {
-        j = nlohmann::json::parse(line);
-      } catch (const nlohmann::json::parse_error& e) {
-        throw InputError(InputLocation{path, line_no, e.byte}, "malformed JSON");
-      }
+      const auto j = parse_nlohmann_text(line, path, line_no);
       if (!j.is_object() || !j.contains(name) || !j[name].is_string()) {
         throw InputError(InputLocation{path, line_no, 1}, "no string field '" + name + "'");
       }

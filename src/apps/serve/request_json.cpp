@@ -73,6 +73,9 @@ nlohmann::json parse_body(const std::string& body) {
   } catch (const nlohmann::json::parse_error& e) {
     // e.what() names the byte offset ("syntax error while parsing value - invalid literal; last read: ...").
     throw RequestError(400, "validation", fmt::format("malformed JSON at byte {}: {}", e.byte, e.what()));
+  } catch (const nlohmann::json::exception& e) {
+    // A number beyond a double: nlohmann reports it as out_of_range, not as a parse error.
+    throw RequestError(400, "validation", fmt::format("malformed JSON: {}", e.what()));
   }
 }
 

@@ -16,10 +16,9 @@ struct Paragraph {
 };
 
 // Paragraphs from SQuAD JSON (ids "a<article>-p<paragraph>") or plain text (one paragraph per
-// line, id "l<line>"), streamed in file order: memory holds one paragraph (SQuAD JSON goes
-// through a SAX parser, so questions are never stored; an article whose title follows its
-// paragraphs is held until the title). Empty paragraphs are skipped; returns
-// how many.
+// line, id "l<line>"), streamed in file order: memory holds one line, or one article of SQuAD
+// JSON (data/squad_stream.h: the file must be what read_squad accepts). Empty paragraphs are
+// skipped; returns how many.
 std::size_t for_each_paragraph(const std::string& path, const std::function<void(Paragraph&)>& fn);
 std::vector<Paragraph> read_paragraphs(const std::string& path, std::size_t* skipped = nullptr);
 
@@ -33,5 +32,9 @@ std::size_t count_records(const std::string& path);
 // Fields a stage needs, with an InputError naming the file, line and field when absent.
 std::string record_string(const nlohmann::json& r, const char* key, const std::string& path, std::uint64_t line);
 std::int64_t record_int(const nlohmann::json& r, const char* key, const std::string& path, std::uint64_t line);
+// Optional fields: `fallback` when absent or null, an InputError like the above for another type.
+bool record_bool(const nlohmann::json& r, const char* key, bool fallback, const std::string& path, std::uint64_t line);
+std::string record_string_or(const nlohmann::json& r, const char* key, const std::string& fallback, const std::string& path,
+                             std::uint64_t line);
 
 }  // namespace frugal

@@ -332,9 +332,9 @@ nlohmann::json run_filter_stage(const std::string& model_dir, const std::string&
   });
   // Counted over the whole file (a resumed stage saw only part of it).
   std::size_t total_kept = 0, total = 0;
-  for_each_record(out, [&](nlohmann::json& r, std::uint64_t) {
+  for_each_record(out, [&](nlohmann::json& r, std::uint64_t line) {
     ++total;
-    total_kept += r.value("kept", false) ? 1 : 0;
+    total_kept += record_bool(r, "kept", false, out, line) ? 1 : 0;
   });
   stats["kept"] = total_kept;
   stats["kept_percent"] = total > 0 ? 100.0 * static_cast<double>(total_kept) / static_cast<double>(total) : 0.0;
@@ -354,8 +354,8 @@ nlohmann::json write_synthetic_squad(const std::string& filtered, const std::str
     article.paragraphs.clear();
   };
   for_each_record(filtered, [&](nlohmann::json& r, std::uint64_t line) {
-    if (!all && !r.value("kept", false)) return;
-    auto title = r.value("title", std::string());
+    if (!all && !record_bool(r, "kept", false, filtered, line)) return;
+    auto title = record_string_or(r, "title", "", filtered, line);
     if (title.empty()) title = "synthetic";
     auto context = record_string(r, "context", filtered, line);
     if (title != article.title || article.paragraphs.size() >= kParagraphsPerArticle) {

@@ -45,7 +45,7 @@ TEST(Records, SquadStreamingIgnoresLookalikeKeysAndCountsEmptyParagraphs) {
                    R"({"qas": [{"context": "not this", "question": "q", "id": "1", "answers": []}], "context": "first"},)"
                    R"({"context": "  \n", "qas": []}]},)"
                    "\n"
-                   R"({"paragraphs": [{"context": "second", "extra": {"context": "nested"}}], "title": "T2"}], "version": "1.1"})");
+                   R"({"paragraphs": [{"context": "second", "qas": [], "extra": {"context": "nested"}}], "title": "T2"}], "version": "1.1"})");
   std::vector<Paragraph> got;
   const auto empty = for_each_paragraph(dir + "/in.json", [&](Paragraph& p) { got.push_back(p); });
   EXPECT_EQ(empty, 1u);
@@ -61,12 +61,12 @@ TEST(Records, SquadStreamingIgnoresLookalikeKeysAndCountsEmptyParagraphs) {
 TEST(Records, SquadErrorsNameTheFileAndPlace) {
   const auto dir = test::scratch_dir("records");
   const auto ignore = [](Paragraph&) {};
-  test::write_text(dir + "/broken.json", "{\"data\": [\n  {\"title\": \"x\", \"paragraphs\": [{\"context\": \"a\"},]}]}");
+  test::write_text(dir + "/broken.json", "{\"data\": [\n  {\"title\": \"x\", \"paragraphs\": [{\"context\": \"a\", \"qas\": []},]}]}");
   EXPECT_NE(error_of([&] { for_each_paragraph(dir + "/broken.json", ignore); }).find("broken.json:2:"), std::string::npos);
-  test::write_text(dir + "/nocontext.json", R"({"data": [{"title": "x", "paragraphs": [{"context": "a"}, {"qas": []}]}]})");
+  test::write_text(dir + "/nocontext.json", R"({"data": [{"title": "x", "paragraphs": [{"context": "a", "qas": []}, {"qas": []}]}]})");
   EXPECT_NE(error_of([&] { for_each_paragraph(dir + "/nocontext.json", ignore); }).find("data[0].paragraphs[1]"), std::string::npos);
   test::write_text(dir + "/notsquad.json", R"({"articles": []})");
-  EXPECT_NE(error_of([&] { for_each_paragraph(dir + "/notsquad.json", ignore); }).find("not SQuAD JSON"), std::string::npos);
+  EXPECT_NE(error_of([&] { for_each_paragraph(dir + "/notsquad.json", ignore); }).find("(root): missing field \"data\""), std::string::npos);
   test::write_text(dir + "/badutf8.json", "{\"data\": [{\"title\": \"x\", \"paragraphs\": [{\"context\": \"a\xff\"}]}]}");
   EXPECT_NE(error_of([&] { for_each_paragraph(dir + "/badutf8.json", ignore); }).find("badutf8.json:1:"), std::string::npos);
 }
