@@ -23,7 +23,7 @@ FRUGAL_FUZZ_TARGET(fuzz_images) {
       }
     }
   } catch (const frugal::InputError& e) {
-    frugal::fuzz::expect_located(e, "fuzz.idx");
+    frugal::fuzz::expect_named(e, "fuzz.idx");
   }
   if (size <= (1u << 16)) {
     try {
@@ -31,7 +31,7 @@ FRUGAL_FUZZ_TARGET(fuzz_images) {
       if (im.channels != 1 && im.channels != 3) frugal::fuzz::violated("a decoded image has 1 or 3 channels");
       if (im.pixels.size() != static_cast<std::size_t>(im.height) * im.width * im.channels) frugal::fuzz::violated("pixels differ from height x width x channels");
     } catch (const frugal::InputError& e) {
-      frugal::fuzz::expect_located(e, "fuzz.png");
+      frugal::fuzz::expect_named(e, "fuzz.png");
     }
   }
 }

@@ -17,6 +17,6 @@ FRUGAL_FUZZ_TARGET(fuzz_safetensors) {
       if (t.data < begin || t.data + t.bytes > begin + size) frugal::fuzz::violated("a tensor view outside the input");
     }
   } catch (const frugal::InputError& e) {
-    frugal::fuzz::expect_located(e, "fuzz.safetensors");
+    frugal::fuzz::expect_named(e, "fuzz.safetensors");
   }
 }

@@ -53,6 +53,12 @@ inline void expect_located(const InputError& e, const std::string& file) {
   }
 }
 
+// Binary formats (IDX, safetensors, encoded images) have no lines or JSON paths: their errors
+// name the file and, in the message, the header field or byte offset at fault.
+inline void expect_named(const InputError& e, const std::string& file) {
+  if (e.where().file != file) violated(std::string("an InputError that does not name the file: ") + e.what());
+}
+
 // The bytes as a file, for the parsers whose entry point is a path (one per process: libFuzzer
 // runs inputs one after another).
 inline std::string input_file(const std::uint8_t* data, std::size_t size, const std::string& suffix) {

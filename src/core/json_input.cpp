@@ -63,6 +63,8 @@ simdjson::dom::element parse_json_text(simdjson::dom::parser& parser, std::strin
   };
   const auto bad = find_invalid_utf8(text);
   if (bad != kValidUtf8) throw InputError(locate(bad), "invalid UTF-8");
+  // Never valid JSON (not even inside a string); nlohmann's lexer would stop there as at the end.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) throw InputError(locate(nul), "malformed JSON: a NUL byte");
   // A UTF-8 byte-order mark is not JSON, but editors write one and nlohmann (the streaming
   // readers) skips it: so do these readers.
   const std::size_t bom = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;

@@ -161,6 +161,23 @@ std::vector<std::string> registered_image_sets() {
   return names;
 }
 
+#ifndef FRUGAL_NO_IMGCODECS
+namespace {
+
+// Whether the bytes start like one of the formats frugal reads. Only those reach OpenCV: its
+// other decoders (DICOM through GDCM, Radiance HDR, ...) abort or misbehave on damaged input.
+bool has_supported_image_signature(const std::string& b) {
+  const auto starts = [&](std::string_view magic, std::size_t at = 0) {
+    return b.size() >= at + magic.size() && b.compare(at, magic.size(), magic) == 0;
+  };
+  return starts("\x89PNG\r\n\x1a\n") || starts("\xff\xd8\xff") || starts("BM") ||
+         (b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6') || starts(std::string_view("II*\0", 4)) ||
+         starts(std::string_view("MM\0*", 4)) || (starts("RIFF") && starts("WEBP", 8));
+}
+
+}  // namespace
+#endif
+
 Image decode_image(const std::string& bytes, const std::string& name) {
   // OpenCV's codecs report damage through its logger; frugal reports it once, as an InputError.
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
@@ -171,7 +188,7 @@ Image decode_image(const std::string& bytes, const std::string& name) {
   throw InputError(InputLocation{name}, "this frugal was built without image decoding (OpenCV imgcodecs); give IDX files");
 #else
   try {
-    raw = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data())), cv::IMREAD_UNCHANGED);
+    if (has_supported_image_signature(bytes)) raw = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data())), cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception&) {
     raw = cv::Mat();
   }

@@ -41,6 +41,25 @@ std::string nlohmann_detail(const std::string& what) {
   return tag == std::string::npos ? what : what.substr(tag + 2);
 }
 
+// FILE:LINE:COL of a byte offset: the error path re-reads the stream up to it.
+InputLocation locate_in_stream(std::istream& in, std::size_t offset, const std::string& name) {
+  InputLocation where{name};
+  in.clear();
+  if (!in.seekg(0)) return where;
+  where.line = 1;
+  where.column = 1;
+  char c;
+  for (std::size_t i = 0; i < offset && in.get(c); ++i) {
+    if (c == '\n') {
+      ++where.line;
+      where.column = 1;
+    } else {
+      ++where.column;
+    }
+  }
+  return where;
+}
+
 class SquadSax : public nlohmann::json_sax<nlohmann::json> {
  public:
   SquadSax(std::istream& in, const std::string& name, const std::function<void(SquadArticle&)>& on_article)
@@ -255,24 +274,7 @@ class SquadSax : public nlohmann::json_sax<nlohmann::json> {
     take_key();
     return true;
   }
-  // FILE:LINE:COL of a byte offset: the error path re-reads the stream up to it.
-  InputLocation locate(std::size_t offset) {
-    InputLocation where{name_};
-    in_.clear();
-    if (!in_.seekg(0)) return where;
-    where.line = 1;
-    where.column = 1;
-    char c;
-    for (std::size_t i = 0; i < offset && in_.get(c); ++i) {
-      if (c == '\n') {
-        ++where.line;
-        where.column = 1;
-      } else {
-        ++where.column;
-      }
-    }
-    return where;
-  }
+  InputLocation locate(std::size_t offset) { return locate_in_stream(in_, offset, name_); }
 
   static constexpr std::size_t simdjson_max_depth = 1024;
   std::istream& in_;
@@ -289,6 +291,16 @@ class SquadSax : public nlohmann::json_sax<nlohmann::json> {
 std::string stream_squad(std::istream& in, const std::string& name, const std::function<void(SquadArticle&)>& on_article) {
   SquadSax sax(in, name, on_article);
   nlohmann::json::sax_parse(in, &sax);
+  // nlohmann's lexer takes a NUL byte for the end of the input, so a document followed by one
+  // (and anything after it) parses; JSON, and simdjson, refuse it.
+  in.clear();
+  const auto stop = in.tellg();
+  if (stop > 0 && in.seekg(stop - std::streamoff(1))) {
+    char last = 0;
+    if (in.get(last) && last == '\0') {
+      throw InputError(locate_in_stream(in, static_cast<std::size_t>(stop) - 1, name), "malformed JSON: a NUL byte after the document");
+    }
+  }
   return sax.version();
 }
 

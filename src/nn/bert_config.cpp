@@ -12,9 +12,7 @@ namespace frugal {
 BertConfig BertConfig::load(const std::string& path) { return parse(read_file(path), path); }
 
 BertConfig BertConfig::parse(const std::string& text, const std::string& name) {
-  const auto j = parse_config_json(text, name);
-  const std::string type = j.value("model_type", std::string("bert"));
-  if (type != "bert") throw InputError(InputLocation{name}, "model_type '" + type + "' is not bert");
+  const auto j = parse_config_json(text, name, "bert");
   BertConfig c;
   auto get = [&](const char* key, auto& field) { config_field(j, key, field, name); };
 

@@ -1,11 +1,19 @@
 #include "nn/config_json.h"
+
+#include <fmt/format.h>
+
 #include "core/json_input.h"
 
 namespace frugal {
 
-nlohmann::json parse_config_json(const std::string& text, const std::string& name) {
-  const auto j = parse_nlohmann_text(text, name);
-  if (!j.is_object()) throw InputError(InputLocation{name}, "config.json holds one JSON object");
+nlohmann::json parse_config_json(const std::string& text, const std::string& name, const std::string& model_type) {
+  auto j = parse_nlohmann_text(text, name);
+  if (!j.is_object()) throw InputError(InputLocation{name, 1}, "config.json holds one JSON object");
+  if (!model_type.empty()) {
+    std::string type = model_type;
+    config_field(j, "model_type", type, name);
+    if (type != model_type) throw InputError(InputLocation{name, 0, 0, "model_type"}, "'" + type + "' is not " + model_type);
+  }
   return j;
 }
 
@@ -15,7 +23,8 @@ void check_probability(double p, const char* key, const std::string& name) {
 
 void check_parameter_count(double parameters, const std::string& name) {
   if (parameters > 17179869184.0) {
-    throw InputError(InputLocation{name}, "sizes give " + std::to_string(static_cast<long long>(parameters)) +
+    // (%.0f, not an integer conversion: the count may be beyond any integer type.)
+    throw InputError(InputLocation{name}, "sizes give " + fmt::format("{:.0f}", parameters) +
                                               " parameters, more than frugal can hold (2^34)");
   }
 }

@@ -10,8 +10,10 @@
 
 namespace frugal {
 
-// The JSON object of a config file; InputError (with the place) for malformed JSON or a non-object.
-nlohmann::json parse_config_json(const std::string& text, const std::string& name);
+// The JSON object of a config file; InputError (with the place) for malformed JSON, a non-object,
+// or (when model_type is given) a "model_type" that is not a string or names another family
+// (absent is fine).
+nlohmann::json parse_config_json(const std::string& text, const std::string& name, const std::string& model_type = "");
 
 // The names of labels 0..n-1 from HF's id2label ({"0": "negative", ...}); a label without one is
 // named by its id.

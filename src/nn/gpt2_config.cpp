@@ -12,9 +12,7 @@ namespace frugal {
 Gpt2Config Gpt2Config::load(const std::string& path) { return parse(read_file(path), path); }
 
 Gpt2Config Gpt2Config::parse(const std::string& text, const std::string& name) {
-  const auto j = parse_config_json(text, name);
-  const std::string type = j.value("model_type", std::string("gpt2"));
-  if (type != "gpt2") throw InputError(InputLocation{name}, "model_type '" + type + "' is not gpt2");
+  const auto j = parse_config_json(text, name, "gpt2");
   Gpt2Config c;
   auto get = [&](const char* key, auto& field) { config_field(j, key, field, name); };
 

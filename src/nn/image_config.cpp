@@ -32,11 +32,7 @@ void check_positive(const std::string& name, std::initializer_list<std::pair<con
 
 // The config's JSON object, refused when its model_type is another family's.
 nlohmann::json image_config_json(const std::string& text, const std::string& model_type, const std::string& name) {
-  auto j = parse_config_json(text, name);
-  std::string type = model_type;
-  config_field(j, "model_type", type, name);
-  if (type != model_type) throw InputError(InputLocation{name}, "model_type '" + type + "' is not " + model_type);
-  return j;
+  return parse_config_json(text, name, model_type);
 }
 
 }  // namespace

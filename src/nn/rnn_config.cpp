@@ -8,9 +8,7 @@
 namespace frugal {
 
 RnnConfig RnnConfig::parse(const std::string& text, const std::string& name) {
-  const auto j = parse_config_json(text, name);
-  const std::string type = j.value("model_type", std::string("frugal_rnn"));
-  if (type != "frugal_rnn") throw InputError(InputLocation{name}, "model_type '" + type + "' is not frugal_rnn");
+  const auto j = parse_config_json(text, name, "frugal_rnn");
   RnnConfig c;
   auto get = [&](const char* key, auto& field) { config_field(j, key, field, name); };
   get("vocab_size", c.vocab_size);
