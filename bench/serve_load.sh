@@ -83,6 +83,6 @@ run_case() {  # name flags...
 }
 
 rm -f results.jsonl
-run_case batching
+run_case batching --max-batch-size 0
 run_case batch1 --max-batch-size 1
 echo "results: $out/results.jsonl"

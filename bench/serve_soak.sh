@@ -13,7 +13,7 @@ vocab=$mirror/vocab/bert-base-uncased/vocab.txt
 cd "$out"
 export BODIES=$out/bodies.lua
 rm -f port
-"$frugal" --no-progress serve --model model --tokenizer "$vocab" --task qa --port 0 --port-file port --access-log /dev/null 2> soak.stderr &
+"$frugal" --no-progress serve --model model --tokenizer "$vocab" --task qa --max-batch-size 0 --port 0 --port-file port --access-log /dev/null 2> soak.stderr &
 pid=$!
 for _ in $(seq 600); do [ -s port ] && curl -sf "http://127.0.0.1:$(cat port)/health" > /dev/null && break; sleep 0.1; done
 url=http://127.0.0.1:$(cat port)

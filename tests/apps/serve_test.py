@@ -130,7 +130,7 @@ def same_answer(got, want):
 
 
 # --- Server A: batching, 2 workers ----------------------------------------------------------
-a = Server("a", "--workers", "2", "--payload-limit", "1000000", "--read-timeout", "1", "--max-concurrent-requests", "64",
+a = Server("a", "--workers", "2", "--max-batch-size", "0", "--payload-limit", "1000000", "--read-timeout", "1", "--max-concurrent-requests", "64",
            gate="a.gate")
 status, body = a.request("GET", "/health")
 check(status == 503 and json.loads(body)["error_type"] == "unhealthy", f"/health is 503 before the model is loaded ({status})")
@@ -281,8 +281,11 @@ check(sum(1 for l in log_lines if l["status"] >= 500 and not (l["status"] == 503
       "no 5xx in the access log")
 
 # --- Server B: one slot, one worker: 429, and SIGTERM with a request in flight ---------------
-b = Server("b", "--workers", "1", "--max-concurrent-requests", "1", "--max-batch-size", "1")
+b = Server("b", "--workers", "1", "--max-concurrent-requests", "1")  # --max-batch-size auto
 b.wait_ready()
+status, body = b.request("GET", "/info")
+check(status == 200 and json.loads(body)["max_batch_size"] == 1,
+      "--max-batch-size auto is 1 on CPU (batch-invariant batching is slower there)")
 sockets = []
 for _ in range(8):
     s = socket.create_connection(("127.0.0.1", b.port), timeout=60)

@@ -1,6 +1,8 @@
 // frugal serve: a QA or classification model behind HTTP (src/apps/serve/), with TEI's routes,
 // limits and error codes, dynamic batching that never changes an answer, and a web page.
 #include <memory>
+#include <stdexcept>
+#include <string>
 
 #include "apps/cli/commands.h"
 #include "apps/cli/model_files.h"
@@ -17,12 +19,30 @@ struct ServeArgs {
   std::string model, task = "qa", tokenizer, host = "127.0.0.1", port_file, access_log;
   std::string device = "cpu", precision = "fp32";
   int port = 8080, workers = 0, read_timeout_s = 5;
-  std::size_t max_batch_tokens = 16384, max_batch_size = 0, max_concurrent_requests = 512, max_client_batch_size = 32;
+  std::size_t max_batch_tokens = 16384, max_concurrent_requests = 512, max_client_batch_size = 32;
+  std::string max_batch_size = "auto";
   std::size_t payload_limit = 2000000, max_input_tokens = 0, request_timeout_ms = 30000, text_max_length = 0;
   double max_wait_ms = 0;
   bool log_requests = false, version2 = false;
   WindowArgs window;
 };
+
+// --max-batch-size: a number, or auto: 1 on CPU, where batch-invariant batching costs more than
+// it saves (docs/benchmarks.md, "Serving"), the token budget alone on other devices.
+std::size_t max_batch_size_of(const ServeArgs& a) {
+  if (a.max_batch_size == "auto") return a.device.rfind("cpu", 0) == 0 ? 1 : 0;
+  std::size_t value = 0;
+  std::size_t used = 0;
+  try {
+    value = std::stoul(a.max_batch_size, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != a.max_batch_size.size() || a.max_batch_size[0] == '-') {
+    throw InputError("--max-batch-size: '" + a.max_batch_size + "' is not auto or a number of rows");
+  }
+  return value;
+}
 
 #ifndef FRUGAL_NO_SERVER
 int run_serve(const ServeArgs& a, bool max_length_given) {
@@ -40,7 +60,7 @@ int run_serve(const ServeArgs& a, bool max_length_given) {
   o.port = a.port;
   o.port_file = a.port_file;
   o.max_batch_tokens = a.max_batch_tokens;
-  o.max_batch_size = a.max_batch_size;
+  o.max_batch_size = max_batch_size_of(a);
   o.max_wait_ms = a.max_wait_ms;
   o.max_concurrent_requests = a.max_concurrent_requests;
   o.max_client_batch_size = a.max_client_batch_size;
@@ -67,7 +87,9 @@ void register_serve_command(CLI::App& app, CommandTable& table, const GlobalOpti
   cmd->add_option("--port", a->port, "Port (0: any free port, printed and written to --port-file)")->capture_default_str();
   cmd->add_option("--port-file", a->port_file, "Write the bound port to this file once listening");
   cmd->add_option("--max-batch-tokens", a->max_batch_tokens, "Padded tokens per forward (TEI)")->capture_default_str();
-  cmd->add_option("--max-batch-size", a->max_batch_size, "Rows per forward (0: only the token budget; 1: no batching, faster on CPU: docs/benchmarks.md)")->capture_default_str();
+  cmd->add_option("--max-batch-size", a->max_batch_size,
+                  "Rows per forward: a number (0: only the token budget; 1: no batching) or auto (1 on CPU, where it is faster: docs/benchmarks.md; 0 elsewhere)")
+      ->capture_default_str();
   cmd->add_option("--max-wait-ms", a->max_wait_ms, "How long a batch may wait to fill (0: none, as TEI)")->capture_default_str();
   cmd->add_option("--max-concurrent-requests", a->max_concurrent_requests, "More at once are refused with 429")->capture_default_str();
   cmd->add_option("--max-client-batch-size", a->max_client_batch_size, "Inputs per request; more: 422")->capture_default_str();
