@@ -31,7 +31,7 @@ void parsed(const Parse& parse) {
     parse();
   } catch (const frugal::InputError& e) {
     // A config is one object: the file, and the key where one is at fault, locate the problem.
-    if (e.where().file != kName) frugal::fuzz::violated(std::string("an InputError that does not name the file: ") + e.what());
+    frugal::fuzz::expect_named(e, kName);
   }
 }
 

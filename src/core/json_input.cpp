@@ -84,13 +84,17 @@ simdjson::dom::element parse_json_text(simdjson::dom::parser& parser, std::strin
     const auto reparsed = nlohmann::json::parse(text.begin(), text.end());
     (void)reparsed;
   } catch (const nlohmann::json::parse_error& e) {
-    const std::string message = e.what();
-    const auto colon = message.find("syntax error");
-    const std::string detail = colon == std::string::npos ? message : message.substr(colon);
-    throw InputError(locate(e.byte > 0 ? e.byte - 1 : 0), "malformed JSON: " + detail);
+    throw InputError(locate(e.byte > 0 ? e.byte - 1 : 0), "malformed JSON: " + nlohmann_error_detail(e.what()));
   } catch (const std::exception&) {
   }
   throw InputError(locate(0), std::string("malformed JSON: ") + simdjson::error_message(result.error()));
+}
+
+std::string nlohmann_error_detail(const std::string& what) {
+  const auto syntax = what.find("syntax error");
+  if (syntax != std::string::npos) return what.substr(syntax);
+  const auto tag = what.find("] ");
+  return tag == std::string::npos ? what : what.substr(tag + 2);
 }
 
 nlohmann::json parse_nlohmann_text(std::string_view text, const std::string& name, std::uint64_t line) {
@@ -102,13 +106,10 @@ nlohmann::json parse_nlohmann_text(std::string_view text, const std::string& nam
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    const std::string message = e.what();
-    const auto at = message.find("syntax error");
-    throw InputError(locate(e.byte > 0 ? e.byte - 1 : 0), "malformed JSON: " + (at == std::string::npos ? message : message.substr(at)));
+    throw InputError(locate(e.byte > 0 ? e.byte - 1 : 0), "malformed JSON: " + nlohmann_error_detail(e.what()));
   } catch (const nlohmann::json::exception& e) {
     // A number beyond a double ("number overflow parsing '1e400'"): no offset, but its text.
-    std::string message = e.what();
-    if (const auto tag = message.find("] "); tag != std::string::npos) message = message.substr(tag + 2);
+    const std::string message = nlohmann_error_detail(e.what());
     std::size_t offset = 0;
     if (const auto open = message.find('\''), close = message.rfind('\''); open != std::string::npos && close > open) {
       offset = std::min(text.find(message.substr(open + 1, close - open - 1)), text.size());
@@ -160,13 +161,17 @@ std::int64_t json_int(simdjson::dom::element e, const JsonContext& at) {
   std::int64_t v;
   if (e.get(v) == simdjson::SUCCESS) return v;
   double d;
-  // JSON writers sometimes print integral offsets as 12.0; accept those, nothing else.
-  // (Range first: converting a double beyond int64 is undefined.)
-  if (e.get(d) == simdjson::SUCCESS && d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
-      d == static_cast<double>(static_cast<std::int64_t>(d))) {
-    return static_cast<std::int64_t>(d);
-  }
+  if (e.get(d) == simdjson::SUCCESS && integral_int64(d, v)) return v;
   at.fail("expected an integer");
+}
+
+bool integral_int64(double d, std::int64_t& out) {
+  // Range first: converting a double beyond int64 is undefined.
+  if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) || d != static_cast<double>(static_cast<std::int64_t>(d))) {
+    return false;
+  }
+  out = static_cast<std::int64_t>(d);
+  return true;
 }
 
 double json_number(simdjson::dom::element e, const JsonContext& at) {

@@ -21,6 +21,11 @@ simdjson::dom::element parse_json_text(simdjson::dom::parser& parser, std::strin
 // (LINE the line of a JSONL file when line > 0) for a syntax error or a number beyond a
 // double, never another exception.
 nlohmann::json parse_nlohmann_text(std::string_view text, const std::string& name, std::uint64_t line = 0);
+// The part of a nlohmann exception's message a user needs: from "syntax error" on, else what
+// follows its "[json.exception...]" tag.
+std::string nlohmann_error_detail(const std::string& what);
+// json_int's rule for doubles: an integral value within int64 (writers print offsets as 12.0).
+bool integral_int64(double d, std::int64_t& out);
 
 // Typed access that throws InputError("FILE: PATH: ...") on a missing field or wrong type.
 struct JsonContext {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/json_input.h"
 
 namespace frugal {
 
@@ -33,31 +34,14 @@ struct Frame {
 
 std::string child_path(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
-// The part of a nlohmann exception message after its "[json.exception...]" tag.
-std::string nlohmann_detail(const std::string& what) {
-  const auto syntax = what.find("syntax error");
-  if (syntax != std::string::npos) return what.substr(syntax);
-  const auto tag = what.find("] ");
-  return tag == std::string::npos ? what : what.substr(tag + 2);
-}
-
 // FILE:LINE:COL of a byte offset: the error path re-reads the stream up to it.
 InputLocation locate_in_stream(std::istream& in, std::size_t offset, const std::string& name) {
-  InputLocation where{name};
   in.clear();
-  if (!in.seekg(0)) return where;
-  where.line = 1;
-  where.column = 1;
-  char c;
-  for (std::size_t i = 0; i < offset && in.get(c); ++i) {
-    if (c == '\n') {
-      ++where.line;
-      where.column = 1;
-    } else {
-      ++where.column;
-    }
-  }
-  return where;
+  if (!in.seekg(0)) return InputLocation{name};
+  std::string head(offset, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(offset));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return locate_offset(head, head.size(), name);
 }
 
 class SquadSax : public nlohmann::json_sax<nlohmann::json> {
@@ -67,17 +51,17 @@ class SquadSax : public nlohmann::json_sax<nlohmann::json> {
 
   const std::string& version() const { return version_; }
 
-  bool null() override { return scalar("null"); }
+  bool null() override { return scalar(); }
   bool boolean(bool value) override {
     if (expecting(kImpossible)) {
       question().is_impossible = value;
       return true;
     }
-    return scalar("a boolean");
+    return scalar();
   }
   bool number_integer(number_integer_t value) override { return integer(value); }
   bool number_unsigned(number_unsigned_t value) override {
-    if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return scalar("a number");
+    if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return scalar();
     return integer(static_cast<std::int64_t>(value));
   }
   bool number_float(number_float_t value, const string_t& text) override {
@@ -85,13 +69,11 @@ class SquadSax : public nlohmann::json_sax<nlohmann::json> {
     // nlohmann reads an integer beyond 64 bits as a double; simdjson refuses the document.
     if (text.find_first_of(".eE") == std::string::npos) fail(value_path(), "a number beyond 64-bit integers");
     // json_int's rule: integral doubles within int64 count as integers (some writers print 12.0).
-    if (value >= -9223372036854775808.0 && value < 9223372036854775808.0 &&
-        value == static_cast<double>(static_cast<std::int64_t>(value))) {
-      return integer(static_cast<std::int64_t>(value));
-    }
-    return scalar("a number");
+    std::int64_t as_integer = 0;
+    if (integral_int64(value, as_integer)) return integer(as_integer);
+    return scalar();
   }
-  bool binary(binary_t&) override { return scalar("binary"); }
+  bool binary(binary_t&) override { return scalar(); }
   bool string(string_t& value) override {
     if (stack_.empty()) fail("", "expected an object");
     switch (take_key()) {
@@ -179,7 +161,7 @@ class SquadSax : public nlohmann::json_sax<nlohmann::json> {
     return true;
   }
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
-    throw InputError(locate(position > 0 ? position - 1 : 0), "malformed JSON: " + nlohmann_detail(e.what()));
+    throw InputError(locate(position > 0 ? position - 1 : 0), "malformed JSON: " + nlohmann_error_detail(e.what()));
   }
 
  private:
@@ -231,8 +213,8 @@ class SquadSax : public nlohmann::json_sax<nlohmann::json> {
   }
   void push(Role role, std::string path) {
     // simdjson's DOM parser refuses documents nested deeper than this.
-    if (stack_.size() >= simdjson_max_depth) {
-      fail(stack_.back().path, "JSON nested deeper than " + std::to_string(simdjson_max_depth) + " levels");
+    if (stack_.size() >= simdjson::DEFAULT_MAX_DEPTH) {
+      fail(stack_.back().path, "JSON nested deeper than " + std::to_string(simdjson::DEFAULT_MAX_DEPTH) + " levels");
     }
     stack_.push_back(Frame{role, std::move(path)});
   }
@@ -247,7 +229,7 @@ class SquadSax : public nlohmann::json_sax<nlohmann::json> {
     if (field == 0) return skip_element();
     return wrong_type(field);
   }
-  bool scalar(const char*) {
+  bool scalar() {
     if (stack_.empty()) fail("", "expected an object");
     const auto field = take_key();
     if (field == 0) return skip_element();
@@ -276,7 +258,6 @@ class SquadSax : public nlohmann::json_sax<nlohmann::json> {
   }
   InputLocation locate(std::size_t offset) { return locate_in_stream(in_, offset, name_); }
 
-  static constexpr std::size_t simdjson_max_depth = 1024;
   std::istream& in_;
   const std::string& name_;
   const std::function<void(SquadArticle&)>& on_article_;

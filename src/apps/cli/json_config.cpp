@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "core/error.h"
+#include "core/json_input.h"
 
 namespace frugal::cli {
 namespace {
@@ -103,12 +104,9 @@ std::vector<CLI::ConfigItem> JsonConfig::from_config(std::istream& input) const 
   try {
     root = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    const std::string message = e.what();
-    const auto at = message.find("syntax error");
-    throw InputError(locate_offset(text, e.byte > 0 ? e.byte - 1 : 0, file_name),
-                     "malformed JSON config: " + (at == std::string::npos ? message : message.substr(at)));
+    throw InputError(locate_offset(text, e.byte > 0 ? e.byte - 1 : 0, file_name), "malformed JSON config: " + nlohmann_error_detail(e.what()));
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(InputLocation{file_name, 1}, std::string("malformed JSON config: ") + e.what());
+    throw InputError(InputLocation{file_name, 1}, "malformed JSON config: " + nlohmann_error_detail(e.what()));
   }
   if (!root.is_object()) throw InputError(InputLocation{file_name}, "a config file holds one JSON object");
   std::vector<CLI::ConfigItem> config_items;
