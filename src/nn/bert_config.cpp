@@ -31,6 +31,10 @@ BertConfig BertConfig::parse(const std::string& text, const std::string& name) {
   get("pad_token_id", c.pad_token_id);
   if (j.contains("id2label") && j["id2label"].is_object()) c.num_labels = static_cast<std::int64_t>(j["id2label"].size());
   get("num_labels", c.num_labels);
+  get("lexical_match_types", c.lexical_match_types);
+  if (c.lexical_match_types < 0 || c.lexical_match_types > 16) {
+    throw InputError(InputLocation{name, 0, 0, "lexical_match_types"}, "must be in [0, 16]");
+  }
   if (c.hidden_size <= 0 || c.num_attention_heads <= 0 || c.hidden_size % c.num_attention_heads != 0) {
     throw InputError(InputLocation{name}, "hidden_size must be a positive multiple of num_attention_heads");
   }
@@ -51,7 +55,7 @@ BertConfig BertConfig::parse(const std::string& text, const std::string& name) {
 double BertConfig::parameter_count() const {
   const double h = static_cast<double>(hidden_size), inter = static_cast<double>(intermediate_size);
   const double embeddings = h * (static_cast<double>(vocab_size) + static_cast<double>(max_position_embeddings) +
-                                 static_cast<double>(type_vocab_size)) + 2 * h;
+                                 static_cast<double>(type_vocab_size) + static_cast<double>(lexical_match_types)) + 2 * h;
   // Q, K, V and the attention output (weights and biases), the FFN, two LayerNorms.
   const double layer = 4 * (h * h + h) + (h * inter + inter) + (inter * h + h) + 4 * h;
   return embeddings + static_cast<double>(num_hidden_layers) * layer + (h * h + h);
@@ -73,6 +77,7 @@ std::string BertConfig::to_json() const {
                               {"layer_norm_eps", layer_norm_eps},
                               {"pad_token_id", pad_token_id},
                               {"num_labels", num_labels}};
+  if (lexical_match_types > 0) j["lexical_match_types"] = lexical_match_types;
   return j.dump(2) + "\n";
 }
 

@@ -54,7 +54,7 @@ class BertFamilyModel : public FamilyModel {
       out.emplace_back("logits", m->from_hidden(hidden));
     } else if (arch_ == kBertForQuestionAnswering) {
       auto m = std::static_pointer_cast<BertForQuestionAnsweringImpl>(module_);
-      const auto hidden = m->bert(ids, types, mask);
+      const auto hidden = m->bert(ids, types, mask, batch.lexical_match);
       const auto logits = m->from_hidden(hidden);
       out.emplace_back("last_hidden_state", hidden);
       out.emplace_back("start_logits", logits.start);

@@ -29,8 +29,8 @@ BertForQuestionAnsweringImpl::BertForQuestionAnsweringImpl(const BertConfig& c) 
 }
 
 SpanLogits BertForQuestionAnsweringImpl::forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
-                                                 const torch::Tensor& attention_mask) {
-  return from_hidden(bert(input_ids, token_type_ids, attention_mask));
+                                                 const torch::Tensor& attention_mask, const torch::Tensor& lexical_match) {
+  return from_hidden(bert(input_ids, token_type_ids, attention_mask, lexical_match));
 }
 
 SpanLogits BertForQuestionAnsweringImpl::from_hidden(const torch::Tensor& hidden) {

@@ -26,8 +26,10 @@ struct SpanLogits {
 
 struct BertForQuestionAnsweringImpl : torch::nn::Module {
   explicit BertForQuestionAnsweringImpl(const BertConfig& c);
+  // lexical_match: per token, tasks/qa/lexical_match.h's ids (needed when the config has
+  // lexical_match_types, ignored otherwise).
   SpanLogits forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
-                     const torch::Tensor& attention_mask);
+                     const torch::Tensor& attention_mask, const torch::Tensor& lexical_match = {});
   SpanLogits from_hidden(const torch::Tensor& hidden);
   BertModel bert{nullptr};
   Linear qa_outputs{nullptr};  // hidden -> 2 (start, end), as HF

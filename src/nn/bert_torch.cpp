@@ -18,12 +18,20 @@ BertEmbeddingsImpl::BertEmbeddingsImpl(const BertConfig& c) {
   token_type_embeddings = register_module("token_type_embeddings", torch::nn::Embedding(c.type_vocab_size, c.hidden_size));
   LayerNorm = register_module("LayerNorm", bert_layer_norm(c));
   dropout = register_module("dropout", torch::nn::Dropout(c.hidden_dropout_prob));
+  if (c.lexical_match_types > 0) {
+    lexical_match_embeddings = register_module("lexical_match_embeddings", torch::nn::Embedding(c.lexical_match_types, c.hidden_size));
+  }
 }
 
-torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids) {
+torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
+                                          const torch::Tensor& lexical_match) {
   const auto seq = input_ids.size(1);
   const auto positions = torch::arange(seq, torch::TensorOptions().dtype(torch::kLong).device(input_ids.device())).unsqueeze(0);
   auto x = word_embeddings(input_ids) + position_embeddings(positions) + token_type_embeddings(token_type_ids);
+  if (lexical_match_embeddings) {
+    TORCH_CHECK(lexical_match.defined(), "this model has lexical-match features (lexical_match_types): its inputs need them");
+    x = x + lexical_match_embeddings(lexical_match);
+  }
   return dropout(norm_fp32(*LayerNorm, x));
 }
 
@@ -91,12 +99,21 @@ BertModelImpl::BertModelImpl(const BertConfig& c, bool add_pooling_layer) {
 }
 
 torch::Tensor BertModelImpl::forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
-                                     const torch::Tensor& attention_mask) {
-  auto hidden = embeddings(input_ids, token_type_ids);
-  // HF's extended mask: (1 - mask) * fp32 minimum, broadcast over heads and query positions;
-  // fp32 whatever the model's dtype (fp16's minimum is -inf's neighbour: NaN-prone).
+                                     const torch::Tensor& attention_mask, const torch::Tensor& lexical_match) {
+  return encode(embeddings(input_ids, token_type_ids, lexical_match), attention_mask);
+}
+
+torch::Tensor BertModelImpl::encode(torch::Tensor hidden, const torch::Tensor& attention_mask) {
+  const auto mask_bias = attention_mask_bias(attention_mask, hidden.scalar_type());
+  return run_bert_layers(layers, std::move(hidden), mask_bias);
+}
+
+torch::Tensor attention_mask_bias(const torch::Tensor& attention_mask, torch::ScalarType dtype) {
   const auto minimum = std::numeric_limits<float>::lowest();
-  const auto mask_bias = ((1.0 - attention_mask.to(fp32_if_half(hidden.scalar_type()))) * minimum).unsqueeze(1).unsqueeze(2);
+  return ((1.0 - attention_mask.to(fp32_if_half(dtype))) * minimum).unsqueeze(1).unsqueeze(2);
+}
+
+torch::Tensor run_bert_layers(const torch::nn::ModuleList& layers, torch::Tensor hidden, const torch::Tensor& mask_bias) {
   for (const auto& layer : *layers) hidden = layer->as<BertLayer>()->forward(hidden, mask_bias);
   return hidden;
 }

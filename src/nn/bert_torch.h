@@ -11,8 +11,12 @@ namespace frugal {
 
 struct BertEmbeddingsImpl : torch::nn::Module {
   explicit BertEmbeddingsImpl(const BertConfig& c);
-  torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids);
+  // lexical_match: (batch, seq) ids below config.lexical_match_types; needed when the model has
+  // that table (a frugal extension), ignored otherwise.
+  torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
+                        const torch::Tensor& lexical_match = {});
   torch::nn::Embedding word_embeddings{nullptr}, position_embeddings{nullptr}, token_type_embeddings{nullptr};
+  torch::nn::Embedding lexical_match_embeddings{nullptr};  // only with lexical_match_types > 0
   torch::nn::LayerNorm LayerNorm{nullptr};
   torch::nn::Dropout dropout{nullptr};
 };
@@ -67,7 +71,9 @@ struct BertModelImpl : torch::nn::Module {
   BertModelImpl(const BertConfig& c, bool add_pooling_layer);
   // attention_mask: 1 for real tokens, 0 for padding. Returns the last hidden states.
   torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
-                        const torch::Tensor& attention_mask);
+                        const torch::Tensor& attention_mask, const torch::Tensor& lexical_match = {});
+  // The encoder layers over embedded inputs (ELECTRA's generator shares the embeddings only).
+  torch::Tensor encode(torch::Tensor hidden, const torch::Tensor& attention_mask);
   torch::Tensor pool(const torch::Tensor& hidden);  // tanh(dense(h[:, 0])); needs the pooler
   BertEmbeddings embeddings{nullptr};
   std::shared_ptr<torch::nn::Module> encoder;  // holds "layer"
@@ -93,6 +99,13 @@ struct BertForMaskedLMImpl : torch::nn::Module {
   std::string act;
 };
 TORCH_MODULE(BertForMaskedLM);
+
+// HF's extended attention mask: (batch, 1, 1, seq), 0 on real tokens, fp32's lowest on padding
+// (fp32 whatever `dtype`: fp16's minimum is -inf's neighbour, NaN-prone).
+torch::Tensor attention_mask_bias(const torch::Tensor& attention_mask, torch::ScalarType dtype);
+
+// The layers of `layers` (BertLayer each) in order.
+torch::Tensor run_bert_layers(const torch::nn::ModuleList& layers, torch::Tensor hidden, const torch::Tensor& mask_bias);
 
 // HF's _init_weights for every Linear / Embedding / LayerNorm below `module`: weights
 // normal(0, std), biases 0, LayerNorm weight 1 / bias 0. Seeded by torch's generator.

@@ -5,6 +5,7 @@
 #include "nn/bert_family_torch.h"
 #include "nn/byol_family_torch.h"
 #include "nn/cnn_family_torch.h"
+#include "nn/electra_family_torch.h"
 #include "nn/gpt2_family_torch.h"
 #include "nn/model_family_torch.h"
 #include "nn/resnetv2_family_torch.h"
@@ -14,7 +15,8 @@ namespace frugal {
 
 const std::vector<ModelFamily>& model_families() {
   static const std::vector<ModelFamily> families = {bert_family(), gpt2_family(), rnn_family(),
-                                                     cnn_family(), resnetv2_family(), byol_family()};
+                                                     cnn_family(), resnetv2_family(), byol_family(),
+                                                     electra_family()};
   return families;
 }
 

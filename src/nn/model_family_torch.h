@@ -24,6 +24,7 @@ struct ModelBatch {
   torch::Tensor input_ids, token_type_ids, attention_mask;  // (batch, seq); mask 1 = real token
   torch::Tensor allowed;  // answer-span model: tokens a span may use (default: token type 1, else all real)
   torch::Tensor pixel_values;  // image models: (batch, channels, height, width), normalised floats
+  torch::Tensor lexical_match;  // QA with lexical-match features: (batch, seq) ids (tasks/qa/lexical_match.h)
 };
 
 using NamedOutputs = std::vector<std::pair<std::string, torch::Tensor>>;

@@ -12,6 +12,7 @@ namespace {
 struct LossSum {
   torch::Tensor sum;
   std::int64_t count = 0;
+  torch::Tensor logits, targets;  // for the held-out accuracy
 };
 
 LossSum masked_lm_sum(Model& model, const TrainBatch& batch) {
@@ -24,7 +25,7 @@ LossSum masked_lm_sum(Model& model, const TrainBatch& batch) {
   const auto targets = batch.labels.reshape({-1}).index_select(0, where);
   const auto logits = mlm->from_hidden(selected).to(torch::kFloat32);  // loss in fp32
   return {torch::nn::functional::cross_entropy(logits, targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)),
-          targets.size(0)};
+          targets.size(0), logits, targets};
 }
 
 LossSum causal_lm_sum(Model& model, const TrainBatch& batch) {
@@ -39,7 +40,7 @@ LossSum causal_lm_sum(Model& model, const TrainBatch& batch) {
   const auto logits = lm->logits(selected).to(torch::kFloat32);
   const auto targets = labels.index_select(0, where);
   return {torch::nn::functional::cross_entropy(logits, targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)),
-          targets.size(0)};
+          targets.size(0), logits, targets};
 }
 
 }  // namespace
@@ -237,14 +238,17 @@ std::int64_t HeldOutSet::targets() const {
 nlohmann::json HeldOutSet::evaluate(Model& model) const {
   torch::NoGradGuard no_grad;
   double sum = 0;
-  std::int64_t count = 0;
+  std::int64_t count = 0, correct = 0;
   for (const auto& b : batches_) {
     const auto r = objective_ == PretrainObjective::kMaskedLM ? masked_lm_sum(model, b) : causal_lm_sum(model, b);
     sum += r.sum.item<double>();
     count += r.count;
+    correct += r.logits.argmax(-1).eq(r.targets).sum().item<std::int64_t>();
   }
-  const double loss = sum / static_cast<double>(std::max<std::int64_t>(1, count));
-  return {{"loss", loss}, {"perplexity", std::exp(loss)}, {"targets", count}};
+  const auto n = static_cast<double>(std::max<std::int64_t>(1, count));
+  const double loss = sum / n;
+  // accuracy: the share of targets (masked tokens / next tokens) the model ranks first.
+  return {{"loss", loss}, {"perplexity", std::exp(loss)}, {"accuracy", static_cast<double>(correct) / n}, {"targets", count}};
 }
 
 }  // namespace frugal

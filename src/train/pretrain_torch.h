@@ -70,8 +70,9 @@ class HeldOutSet {
  public:
   HeldOutSet(std::vector<std::string> files, const Tokenizer& tokenizer, PretrainSourceOptions options,
              torch::Device device, std::size_t max_batches = 0);
-  nlohmann::json evaluate(Model& model) const;
+  nlohmann::json evaluate(Model& model) const;  // loss, perplexity, accuracy, targets
   std::int64_t targets() const;
+  const std::vector<TrainBatch>& batches() const { return batches_; }
 
  private:
   PretrainObjective objective_;

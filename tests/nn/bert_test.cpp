@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "nn/bert_heads_torch.h"
 #include "nn/safetensors_torch.h"
 #include "test_support.h"
 
@@ -116,6 +117,34 @@ TEST(BertConfig, ParsesHuggingFaceFieldsAndRejectsOtherModels) {
   EXPECT_THROW(BertConfig::parse(R"({"hidden_size": 30, "num_attention_heads": 4})", "c"), InputError);
   EXPECT_THROW(BertConfig::parse(R"({"hidden_act": "swish"})", "c"), InputError);
   EXPECT_THROW(BertConfig::parse("{", "c"), InputError);
+}
+
+TEST(Bert, LexicalMatchFeaturesAreAnEmbeddingTheQaModelNeeds) {
+  torch::manual_seed(2);
+  auto c = tiny();
+  c.lexical_match_types = 3;
+  BertForQuestionAnswering model(c);
+  init_bert_weights(*model, c);
+  model->eval();
+  const auto params = model->named_parameters();
+  ASSERT_TRUE(params.contains("bert.embeddings.lexical_match_embeddings.weight"));
+  EXPECT_EQ(params["bert.embeddings.lexical_match_embeddings.weight"].sizes(), (std::vector<std::int64_t>{3, 32}));
+  const auto ids = torch::tensor({{1, 5, 6, 2, 7, 8, 9, 2}}, torch::kLong);
+  const auto types = torch::tensor({{0, 0, 0, 0, 1, 1, 1, 1}}, torch::kLong);
+  const auto mask = torch::ones_like(ids);
+  torch::NoGradGuard no_grad;
+  EXPECT_THROW(model(ids, types, mask), c10::Error);  // the features are inputs, never silently zero
+  const auto none = model(ids, types, mask, torch::zeros_like(ids));
+  const auto some = model(ids, types, mask, torch::tensor({{0, 0, 0, 0, 0, 2, 1, 0}}, torch::kLong));
+  EXPECT_FALSE(torch::allclose(none.start, some.start));
+  // Without the table the argument is ignored, so callers may always pass it.
+  auto plain_config = tiny();
+  torch::manual_seed(2);
+  BertForQuestionAnswering plain(plain_config);
+  plain->eval();
+  EXPECT_TRUE(torch::equal(plain(ids, types, mask).start, plain(ids, types, mask, torch::ones_like(ids)).start));
+  EXPECT_EQ(BertConfig::parse(c.to_json(), "again").lexical_match_types, 3);
+  EXPECT_THROW(BertConfig::parse(R"({"lexical_match_types": -1})", "c"), InputError);
 }
 
 }  // namespace frugal

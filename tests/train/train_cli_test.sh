@@ -4,7 +4,11 @@
 #     weights, byte for byte, as a run never stopped;
 #  2. the same with a real SIGTERM at an arbitrary moment (exit code 143, checkpoint written);
 #  3. data parallel: `frugal launch --nproc 2` with batch B per rank reaches the same weights as
-#     one process with batch B and --grad-accum 2 (same global batch of 2B), within 1e-6.
+#     one process with batch B and --grad-accum 2 (same global batch of 2B), within 1e-6;
+#  4. ELECTRA: stopped and resumed equals straight (the generator's samples included), the
+#     discriminator it leaves is a BertModel that the independent reference implementation
+#     (tests/nn/reference_models.py, HF's names and equations) loads and agrees with, and a QA
+#     model with lexical-match features fine-tunes from it and answers.
 # Usage: train_cli_test.sh FRUGAL VOCAB_TXT PYTHON WORKDIR
 set -euo pipefail
 frugal=$1 vocab=$2 python=$3 work=$4
@@ -73,4 +77,47 @@ echo "== 3. two data-parallel workers vs one process with accumulation"
 "$frugal" --no-progress launch --nproc 2 --threads-per-proc 1 -- frugal --no-progress "${common[@]}" --steps 15 --no-resume \
   --out ddp > ddp.log 2>&1 || { cat ddp.log; exit 1; }
 compare single/model/model.safetensors ddp/model/model.safetensors 1e-6
+echo "ok"
+
+echo "== 4. ELECTRA: resume, the discriminator as a BERT, QA with lexical-match features from it"
+electra=(pretrain electra --corpus corpus.txt --tokenizer "$vocab" --model-config model.json --max-length 32
+         --batch-size 8 --seed 3 --window 64 --log-every 1 --lr 1e-3 --eval corpus.txt --eval-batches 2)
+"$frugal" --no-progress --threads 1 "${electra[@]}" --steps 12 --out electra > electra.log 2>&1 || { cat electra.log; exit 1; }
+set +e
+"$frugal" --no-progress --threads 1 "${electra[@]}" --steps 12 --stop-after 5 --out electra-resumed > /dev/null 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 143 ] || { echo "expected exit code 143 after --stop-after, got $rc"; exit 1; }
+"$frugal" --no-progress --threads 1 "${electra[@]}" --steps 12 --out electra-resumed > /dev/null 2>&1
+cmp electra/electra/model.safetensors electra-resumed/electra/model.safetensors
+cmp electra/model/model.safetensors electra-resumed/model/model.safetensors
+grep -q '"generator_loss"' electra/metrics.jsonl || { echo "no generator_loss in the metrics"; exit 1; }
+tail -1 electra.log | grep -q '"discriminator_accuracy"' || { echo "no held-out discriminator accuracy"; tail -3 electra.log; exit 1; }
+grep -q '"BertModel"' electra/model/config.json || { echo "the discriminator is not a BertModel"; cat electra/model/config.json; exit 1; }
+printf '{"input_ids": [101, 1996, 4248, 2829, 102]}\n{"input_ids": [101, 1037, 102]}\n' > electra-ids.jsonl
+"$frugal" --no-progress --threads 1 model forward --model electra/model --input electra-ids.jsonl --output electra-out.safetensors \
+  --batch-size 2 > /dev/null
+"$python" - electra/model electra-out.safetensors <<'PY'
+import sys, os
+sys.path.insert(0, os.environ["REFDIR"])
+import torch
+import reference_models as r
+got = r.read_safetensors(sys.argv[2])
+ids, mask = got["input_ids"], got["attention_mask"]
+ref = r.forward(sys.argv[1], ids, torch.zeros_like(ids), mask)
+d = (got["last_hidden_state"] - ref["last_hidden_state"].float()).abs().max().item()
+print(f"discriminator vs reference BertModel: max |diff| {d:.3g}")
+sys.exit(0 if d <= 1e-5 else 1)
+PY
+cat > qa.json <<'JSON'
+{"version": "1.1", "data": [{"title": "t", "paragraphs": [
+ {"context": "The quick brown fox jumps over the lazy dog while the cat watches from the window.",
+  "qas": [{"id": "q1", "question": "What does the cat watch from?", "answers": [{"text": "the window", "answer_start": 71}]},
+          {"id": "q2", "question": "What does the fox jump over?", "answers": [{"text": "the lazy dog", "answer_start": 31}]}]}]}]}
+JSON
+"$frugal" --no-progress --threads 1 qa train --train qa.json --init electra/model --lexical-match --epochs 3 --batch-size 2 \
+  --max-length 48 --stride 16 --seed 3 --out qa > qa.log 2>&1 || { cat qa.log; exit 1; }
+grep -q '"lexical_match_types": 3' qa/model/config.json || { echo "the QA model lost its lexical-match features"; exit 1; }
+"$frugal" --no-progress --threads 1 qa predict --model qa/model --data qa.json --out qa-pred.json --max-length 48 --stride 16 > /dev/null
+grep -q '"q1"' qa-pred.json || { echo "no predictions"; exit 1; }
 echo "ok"

@@ -1,5 +1,6 @@
-// frugal pretrain mlm|lm: masked-LM (BERT) or causal-LM (GPT-2) training on plain text, from a
-// fresh model (--model-config) or a checkpoint (--init: domain adaptation).
+// frugal pretrain mlm|lm|electra: masked-LM (BERT), causal-LM (GPT-2) or ELECTRA (a BERT
+// discriminator with a small generator) training on plain text, from a fresh model
+// (--model-config) or a checkpoint (--init: domain adaptation, or more ELECTRA steps).
 // frugal eval mlm|lm: held-out perplexity of a model directory.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -16,13 +17,16 @@
 #include "apps/cli/train_args.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "nn/config_json.h"
 #include "nn/device_torch.h"
 #include "nn/model_dir_torch.h"
 #include "text/tokenizer_loader.h"
 #include "train/distributed_torch.h"
+#include "train/electra_torch.h"
 #include "train/pretrain_torch.h"
 #include "train/trainer_torch.h"
 #include "nn/bert_family_torch.h"
+#include "nn/electra_family_torch.h"
 #include "nn/gpt2_family_torch.h"
 
 namespace fs = std::filesystem;
@@ -37,6 +41,8 @@ struct PretrainArgs {
   std::uint64_t steps = 0, epochs = 0;
   double mask_prob = 0.15;
   bool per_word = false;
+  std::string generator_config;      // electra: generator fields (JSON file)
+  double discriminator_weight = 50;  // electra: the paper's lambda
   TrainArgs train;
 };
 
@@ -111,6 +117,91 @@ int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const Gl
   return 0;
 }
 
+// ELECTRA: the model is the discriminator + generator pair (OUT/electra, what --init continues);
+// OUT/model is the discriminator alone, a BertModel checkpoint (HF's BertModel loads it).
+int run_pretrain_electra(const PretrainArgs& args, const GlobalOptions& global) {
+  require_seed(args.train);
+  if (args.steps == 0) throw InputError("--steps (optimizer steps; the schedule needs the total) must be positive");
+  if (args.init.empty() == args.model_config.empty()) throw InputError("give exactly one of --init and --model-config");
+  const auto device = parse_device(args.train.device);
+  const auto env = DistributedEnv::from_environment();
+  std::unique_ptr<DataParallel> parallel;
+  if (env.enabled()) parallel = std::make_unique<DataParallel>(env, device);
+  const Tokenizer tokenizer = load_tokenizer(args.tokenizer);
+  std::unique_ptr<Model> model;
+  if (!args.init.empty()) {
+    model = model_to_train({args.init, "", args.train.seed}, kElectraForPreTraining, tokenizer, device);
+  } else {
+    auto discriminator = parse_config_json(read_file(args.model_config), args.model_config);
+    if (!discriminator.contains("vocab_size")) discriminator["vocab_size"] = tokenizer.vocab_size();
+    const auto generator = args.generator_config.empty() ? nlohmann::json::object()
+                                                         : parse_config_json(read_file(args.generator_config), args.generator_config);
+    model = std::make_unique<Model>(kElectraForPreTraining, electra_config(discriminator, generator).dump(), args.model_config,
+                                    args.train.seed);
+    model->to(device, torch::kFloat32);
+  }
+  if (model->vocab_size() < static_cast<std::int64_t>(tokenizer.vocab_size())) {
+    throw InputError(fmt::format("the model's vocabulary ({}) is smaller than the tokenizer's ({})", model->vocab_size(),
+                                 tokenizer.vocab_size()));
+  }
+  model->check_length(args.max_length);
+  const auto config = nlohmann::json::parse(model->config_json());
+  spdlog::info("{}: {} parameters (generator hidden {} x {} layers, discriminator hidden {} x {} layers)", kElectraForPreTraining,
+               model->parameter_count(), config["generator"]["hidden_size"].get<std::int64_t>(),
+               config["generator"]["num_hidden_layers"].get<std::int64_t>(), config["discriminator"]["hidden_size"].get<std::int64_t>(),
+               config["discriminator"]["num_hidden_layers"].get<std::int64_t>());
+  model->module()->train();
+
+  auto options = source_options(PretrainObjective::kMaskedLM, tokenizer, args.max_length, args.batch_size, args.train.seed,
+                                args.mask_prob, args.per_word, model->pad_token_id());
+  options.data.window_examples = args.window;
+  PretrainBatchSource source(args.corpus, tokenizer, options, device);
+  std::unique_ptr<HeldOutSet> held_out;
+  if (!args.eval.empty()) held_out = std::make_unique<HeldOutSet>(args.eval, tokenizer, options, device, args.eval_batches);
+
+  TrainerOptions t = trainer_options(args.train, args.steps, held_out != nullptr, global);
+  t.data_name = fmt::format("{}", fmt::join(args.corpus, ", "));
+  t.max_epochs = args.epochs;
+  t.save_final_model = false;
+  // The two losses of the window since the last metrics line, next to their weighted sum.
+  double window_generator = 0, window_discriminator = 0;
+  std::size_t window_batches = 0;
+  const double weight = args.discriminator_weight;
+  const LossFn loss = [&](Model& m, const TrainBatch& b) {
+    const auto r = electra_loss(m, b, weight);
+    window_generator += r.generator.item<double>();
+    window_discriminator += r.discriminator.item<double>();
+    ++window_batches;
+    return r.total;
+  };
+  t.window_metrics = [&]() {
+    const auto n = static_cast<double>(std::max<std::size_t>(1, window_batches));
+    nlohmann::json j = {{"generator_loss", window_generator / n}, {"discriminator_loss", window_discriminator / n}};
+    window_generator = window_discriminator = 0;
+    window_batches = 0;
+    return j;
+  };
+  const std::uint64_t eval_seed = args.train.seed;
+  const EvalFn evaluate = [&](Model& m) {
+    return held_out ? evaluate_electra(m, *held_out, weight, eval_seed) : nlohmann::json{{"loss", 0.0}};
+  };
+  const auto result = train(*model, source, loss, evaluate, t, parallel.get());
+  if (source.replaced_lines() > 0) spdlog::warn("{} corpus lines had invalid UTF-8 (replaced by U+FFFD)", source.replaced_lines());
+  if (result.interrupted) return 128 + SIGTERM;
+  if (env.rank == 0) {
+    const auto& out = args.train.out;
+    model->save(out + "/electra");
+    copy_tokenizer(args.tokenizer, out + "/electra");
+    electra_discriminator(*model).save(out + "/model");
+    copy_tokenizer(args.tokenizer, out + "/model");
+    nlohmann::json summary = {{"steps", result.steps}, {"model", out + "/model"}, {"electra", out + "/electra"}};
+    model->module()->eval();
+    if (held_out) summary["eval"] = evaluate_electra(*model, *held_out, weight, eval_seed);
+    std::cout << summary.dump() << "\n";
+  }
+  return 0;
+}
+
 int run_eval(PretrainObjective objective, const EvalArgs& args) {
   const auto device = parse_device(args.device);
   auto model = Model::load(args.model, device);
@@ -126,10 +217,13 @@ int run_eval(PretrainObjective objective, const EvalArgs& args) {
   return 0;
 }
 
-void add_pretrain(CLI::App* parent, CommandTable& table, const GlobalOptions& global, PretrainObjective objective) {
+void add_pretrain(CLI::App* parent, CommandTable& table, const GlobalOptions& global, PretrainObjective objective,
+                  bool electra = false) {
   const bool mlm = objective == PretrainObjective::kMaskedLM;
-  auto* cmd = parent->add_subcommand(mlm ? "mlm" : "lm", mlm ? "Masked-LM pretraining of a BERT (dynamic whole-word masking)"
-                                                             : "Causal-LM pretraining of a GPT-2");
+  auto* cmd = parent->add_subcommand(electra ? "electra" : mlm ? "mlm" : "lm",
+                                     electra ? "ELECTRA pretraining: a BERT discriminator detects the tokens a small masked-LM generator replaced"
+                                     : mlm   ? "Masked-LM pretraining of a BERT (dynamic whole-word masking)"
+                                             : "Causal-LM pretraining of a GPT-2");
   auto a = std::make_shared<PretrainArgs>();
   cmd->add_option("--corpus", a->corpus, "Plain-text files; a blank line ends a document")->required()->check(CLI::ExistingFile);
   cmd->add_option("--tokenizer", a->tokenizer, "vocab.txt, tokenizer.json or GPT-2/RoBERTa directory")->required();
@@ -146,18 +240,29 @@ void add_pretrain(CLI::App* parent, CommandTable& table, const GlobalOptions& gl
     cmd->add_option("--mask-prob", a->mask_prob, "Masking probability")->capture_default_str()->check(CLI::Range(0.0, 1.0));
     cmd->add_flag("--per-word", a->per_word, "One 80/10/10 draw per word (default: per piece, as BERT)");
   }
+  if (electra) {
+    cmd->add_option("--generator-config", a->generator_config,
+                    "JSON file of the generator's BERT fields (default: a quarter of the discriminator's width, heads and FFN)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--discriminator-weight", a->discriminator_weight, "Weight of the replaced-token loss (the paper's lambda)")
+        ->capture_default_str();
+  }
   a->train.lr = 5e-4;
   a->train.warmup = 0.06;
   a->train.log_every = 10;
   add_train_options(cmd, a->train, "Output directory: checkpoints/, metrics.jsonl, model/ (and best/)", true);
-  if (mlm) {
+  if (electra) {
+    set_example(cmd, "  frugal pretrain electra --corpus corpus.txt --tokenizer vocab.txt --model-config small.json \\\n"
+                     "      --steps 2000 --batch-size 32 --max-length 128 --eval held-out.txt --seed 1 --out runs/electra-small\n"
+                     "  frugal qa train --train squad.json --init runs/electra-small/model --seed 1 --out runs/qa");
+  } else if (mlm) {
     set_example(cmd, "  frugal pretrain mlm --corpus corpus.txt --tokenizer vocab.txt --model-config small.json \\\n"
                      "      --steps 2000 --batch-size 32 --max-length 128 --eval held-out.txt --seed 1 --out runs/bert-small");
   } else {
     set_example(cmd, "  frugal pretrain lm --corpus corpus.txt --tokenizer gpt2-dir --model-config gpt2-small.json \\\n"
                      "      --steps 2000 --batch-size 16 --max-length 128 --seed 1 --out runs/gpt2-small");
   }
-  table.add(cmd, [a, objective, &global] { return run_pretrain(objective, *a, global); });
+  table.add(cmd, [a, objective, electra, &global] { return electra ? run_pretrain_electra(*a, global) : run_pretrain(objective, *a, global); });
 }
 
 void add_eval(CLI::App* parent, CommandTable& table, PretrainObjective objective) {
@@ -192,6 +297,7 @@ void register_pretrain_command(CLI::App& app, CommandTable& table, const GlobalO
                         "      --steps 500 --seed 1 --out runs/bert-reviews   # domain adaptation");
   add_pretrain(pretrain, table, global, PretrainObjective::kMaskedLM);
   add_pretrain(pretrain, table, global, PretrainObjective::kCausalLM);
+  add_pretrain(pretrain, table, global, PretrainObjective::kMaskedLM, /*electra=*/true);
 }
 
 void register_lm_eval_commands(CLI::App& eval, CommandTable& table) {

@@ -17,6 +17,7 @@
 #include "core/parallel.h"
 #include "nn/device_torch.h"
 #include "nn/precision_torch.h"
+#include "tasks/qa/lexical_match.h"
 #include "tasks/qa/qa_model_torch.h"
 #include "tasks/qa/squad_eval.h"
 #include "text/tokenizer_loader.h"
@@ -30,6 +31,7 @@ struct QaTrainArgs {
   std::string dev, init, model_config, tokenizer;
   std::size_t batch_size = 32;
   std::uint64_t epochs = 2;
+  bool lexical_match = false;
   WindowArgs window;
   TrainArgs common;
 };
@@ -72,7 +74,9 @@ int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
   if (tokenizer_path.empty()) throw InputError("--tokenizer is needed with --model-config");
   Tokenizer tokenizer = load_tokenizer(tokenizer_path);
   // Before the data: a wrong --init / --model-config fails at once.
-  auto model = model_to_train({args.init, args.model_config, args.common.seed}, kBertForQuestionAnswering, tokenizer, device);
+  ModelStart start{args.init, args.model_config, args.common.seed};
+  if (args.lexical_match) start.forced_fields["lexical_match_types"] = kLexicalMatchTypes;
+  auto model = model_to_train(start, kBertForQuestionAnswering, tokenizer, device);
   model->check_length(args.window.max_length);
   model->module()->train();
   bool v2 = false;
@@ -162,6 +166,9 @@ void register_qa_model_commands(CLI::App& qa, CommandTable& table, const GlobalO
   train_cmd->add_option("--tokenizer", a->tokenizer, "Tokenizer (default: the one in the --init directory)");
   train_cmd->add_option("--epochs", a->epochs, "Passes over the training windows")->capture_default_str();
   train_cmd->add_option("--batch-size", a->batch_size, "Windows per micro-batch")->capture_default_str();
+  train_cmd->add_flag("--lexical-match", a->lexical_match,
+                      "Add lexical-match features (frugal extension, after DrQA): each context token's word occurs in the question "
+                      "(as a stop word / a content word), as an embedding; the model keeps them (config lexical_match_types)");
   a->common.lr = 5e-5;
   add_train_options(train_cmd, a->common, "Output directory: model/, best/ (with --dev), checkpoints/, metrics.jsonl", true);
   add_window_options(train_cmd, a->window);

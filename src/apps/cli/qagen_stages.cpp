@@ -12,6 +12,7 @@
 #include "core/parallel.h"
 #include "tasks/qagen/stages_torch.h"
 #include "core/json_input.h"
+#include "nn/device_torch.h"
 
 namespace fs = std::filesystem;
 
@@ -21,7 +22,7 @@ namespace {
 struct StageArgs {
   std::string model, input, out, shard = "0/1";
   std::size_t chunk = 64;
-  std::string precision = "fp32";
+  std::string precision = "fp32", device = "cpu";
 };
 
 void add_stage_args(CLI::App* cmd, StageArgs& a, const char* input_help, const char* output_help) {
@@ -31,6 +32,7 @@ void add_stage_args(CLI::App* cmd, StageArgs& a, const char* input_help, const c
   cmd->add_option("--shard", a.shard, "i/n: process only input units with index % n == i")->capture_default_str();
   cmd->add_option("--chunk", a.chunk, "Input units per committed chunk (resume granularity)")->capture_default_str();
   cmd->add_option("--precision", a.precision, "fp32, bf16, fp16 or int8 (the model's Linear layers quantized)")->capture_default_str();
+  cmd->add_option("--device", a.device, "cpu, cuda, cuda:N")->capture_default_str();
 }
 
 StageRun stage_run(const StageArgs& a, const GlobalOptions& global) {
@@ -40,6 +42,7 @@ StageRun stage_run(const StageArgs& a, const GlobalOptions& global) {
   r.progress = !global.no_progress;
   r.threads = worker_threads(global.threads);
   r.precision = parse_precision(a.precision);
+  r.device = parse_device(a.device);
   return r;
 }
 
@@ -77,7 +80,7 @@ int run_pipeline(const std::string& config_path, const std::string& shard_text, 
   const auto text = read_file(config_path);
   const auto c = parse_nlohmann_text(text, config_path);
   const std::set<std::string> known = {"paragraphs", "work_dir", "answer_model", "question_model", "filter_model", "answers",
-                                       "questions", "filter", "chunk", "shard", "max_length", "stride", "precision", "comment"};
+                                       "questions", "filter", "chunk", "shard", "max_length", "stride", "precision", "device", "comment"};
   for (const auto& [k, v] : c.items()) {
     if (!known.count(k)) throw InputError(InputLocation{config_path, 0, 0, k}, "unknown key");
   }
@@ -100,6 +103,10 @@ int run_pipeline(const std::string& config_path, const std::string& shard_text, 
   if (c.contains("precision")) {
     if (!c["precision"].is_string()) throw InputError(InputLocation{config_path, 0, 0, "precision"}, "not a string (fp32, bf16, fp16, int8)");
     run.precision = parse_precision(c["precision"].get<std::string>(), config_path + ": precision");
+  }
+  if (c.contains("device")) {
+    if (!c["device"].is_string()) throw InputError(InputLocation{config_path, 0, 0, "device"}, "not a string (cpu, cuda, cuda:N)");
+    run.device = parse_device(c["device"].get<std::string>());
   }
   const auto suffix = run.shard.count > 1 ? fmt::format(".shard{}of{}", run.shard.index, run.shard.count) : std::string();
   AnswerSamplingOptions as;

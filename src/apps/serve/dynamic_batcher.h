@@ -27,6 +27,7 @@ class ServerMetrics;
 struct BatchRow {
   std::vector<std::int32_t> ids, type_ids;
   std::size_t length = 0;  // the padded length of the batch it may join
+  std::vector<std::int32_t> lexical_match;  // QA: per token (tasks/qa/lexical_match.h); may be empty
 };
 
 // One request's rows and, once done, their outputs.

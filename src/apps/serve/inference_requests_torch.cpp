@@ -68,7 +68,7 @@ nlohmann::json answer_questions(const QaRequest& request, RequestServices& servi
   }
   if (services.metrics != nullptr) services.metrics->tokenization_duration.observe(seconds_since(tokenize_start));
   std::vector<BatchRow> rows;
-  for (const auto& f : features) rows.push_back({f.ids, f.type_ids, model.padded_length(f.ids.size())});
+  for (const auto& f : features) rows.push_back({f.ids, f.type_ids, model.padded_length(f.ids.size()), f.lexical_match});
   stats.inputs = questions.size();
   stats.rows = rows.size();
   const auto outputs = run_rows(std::move(rows), services);

@@ -83,17 +83,19 @@ std::vector<std::vector<float>> ServedModel::forward(const std::vector<const Bat
   torch::NoGradGuard no_grad;
   SequenceWiseProducts sequence_wise;
   const auto device = model_->module()->parameters().front().device();
-  std::vector<const std::vector<std::int32_t>*> ids, types;
+  std::vector<const std::vector<std::int32_t>*> ids, types, match;
   for (const auto* r : rows) {
     ids.push_back(&r->ids);
     types.push_back(&r->type_ids);
+    match.push_back(&r->lexical_match);
   }
-  const auto in = collate_rows(ids, types, model_->pad_token_id(), device, length);
+  auto in = collate_rows(ids, types, model_->pad_token_id(), device, length);
+  if (options_.task == ServeTask::kQa) in.lexical_match = pad_rows(match, 0, static_cast<std::size_t>(in.input_ids.size(1))).to(device);
   std::vector<std::vector<float>> out(rows.size());
   if (options_.task == ServeTask::kQa) {
     // As predict_answers (tasks/qa/qa_model_torch.cpp): the head's logits, each row's own tokens, in fp32.
     auto qa = std::static_pointer_cast<BertForQuestionAnsweringImpl>(model_->module());
-    const auto logits = qa->forward(in.input_ids, in.token_type_ids, in.attention_mask);
+    const auto logits = qa->forward(in.input_ids, in.token_type_ids, in.attention_mask, in.lexical_match);
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const auto len = static_cast<std::int64_t>(rows[r]->ids.size());
       const auto i = static_cast<std::int64_t>(r);

@@ -1,5 +1,7 @@
 #include "tasks/qa/overlap_baseline.h"
 
+#include "tasks/qa/lexical_match.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -8,56 +10,15 @@
 #include <vector>
 
 namespace frugal {
-namespace {
-
-struct Word {
-  std::size_t begin, end;  // bytes
-  std::string key;         // ASCII-lowercased
-  std::size_t sentence;
-};
-
-bool is_separator(unsigned char c) { return c < 0x80 && !std::isalnum(c); }
-
-std::vector<Word> split_words(const std::string& text) {
-  std::vector<Word> words;
-  std::size_t sentence = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (is_separator(c)) {
-      if ((c == '.' || c == '?' || c == '!') && (i + 1 == text.size() || text[i + 1] == ' ')) ++sentence;
-      ++i;
-      continue;
-    }
-    Word w{i, i, {}, sentence};
-    while (i < text.size() && !is_separator(static_cast<unsigned char>(text[i]))) {
-      w.key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text[i]))));
-      ++i;
-    }
-    w.end = i;
-    words.push_back(std::move(w));
-  }
-  return words;
-}
-
-const std::unordered_set<std::string>& stopwords() {
-  static const std::unordered_set<std::string> words = {
-      "a", "an", "the", "of", "in", "on", "at", "to", "for", "by", "with", "from", "and", "or", "is", "are", "was",
-      "were", "be", "been", "did", "do", "does", "what", "which", "who", "whom", "whose", "when", "where", "why", "how",
-      "that", "this", "these", "those", "it", "its", "as", "s", "has", "have", "had", "not", "many", "much", "name"};
-  return words;
-}
-
-}  // namespace
 
 BaselineAnswer overlap_baseline_answer(const std::string& context, const std::string& question,
                                        std::size_t max_answer_words) {
-  const auto question_words = split_words(question);
+  const auto question_words = split_lexical_words(question);
   std::unordered_set<std::string> content;
   for (const auto& w : question_words) {
-    if (!stopwords().count(w.key)) content.insert(w.key);
+    if (!lexical_stopwords().count(w.key)) content.insert(w.key);
   }
-  const auto words = split_words(context);
+  const auto words = split_lexical_words(context);
   if (words.empty() || content.empty()) return {};
 
   const std::size_t sentences = words.back().sentence + 1;
@@ -89,14 +50,14 @@ BaselineAnswer overlap_baseline_answer(const std::string& context, const std::st
   std::size_t run_begin = 0, run_end = 0;
   std::size_t i = 0;
   while (i < words.size()) {
-    const bool candidate = words[i].sentence == best && !content.count(words[i].key) && !stopwords().count(words[i].key);
+    const bool candidate = words[i].sentence == best && !content.count(words[i].key) && !lexical_stopwords().count(words[i].key);
     if (!candidate) {
       ++i;
       continue;
     }
     std::size_t j = i;
     while (j < words.size() && words[j].sentence == best && !content.count(words[j].key) &&
-           !stopwords().count(words[j].key) && j - i < max_answer_words) {
+           !lexical_stopwords().count(words[j].key) && j - i < max_answer_words) {
       ++j;
     }
     const double center = 0.5 * static_cast<double>(i + j - 1);

@@ -6,6 +6,7 @@
 
 #include "core/parallel.h"
 #include "core/utf8.h"
+#include "tasks/qa/lexical_match.h"
 
 namespace frugal {
 
@@ -80,12 +81,18 @@ std::vector<QaFeature> make_qa_features(Tokenizer& tokenizer, const std::vector<
       [&](std::size_t i, std::vector<QaFeature>& out, QaFeatureStats& local) {
         const auto& q = questions[i];
         const auto question = cut_question(tokenizer, q.question, options.max_question_tokens);
+        const auto match = lexical_match_per_code_point(q.context, question);
         for (auto& w : split_windows(tokenizer.encode_pair(question, q.context, true))) {
           QaFeature f;
           f.question = i;
           f.ids = w.ids;
           f.type_ids = w.type_ids;
           sequence_offsets(w, 1, f.context_begin, f.context_end);
+          f.lexical_match.assign(f.ids.size(), kNoLexicalMatch);
+          for (std::size_t t = 0; t < f.ids.size(); ++t) {
+            const auto begin = f.context_begin[t];
+            if (begin >= 0 && static_cast<std::size_t>(begin) < match.size()) f.lexical_match[t] = match[static_cast<std::size_t>(begin)];
+          }
           label(f, q, local);
           out.push_back(std::move(f));
         }

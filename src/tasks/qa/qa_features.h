@@ -26,6 +26,8 @@ struct QaFeature {
   std::vector<std::int32_t> ids, type_ids;
   // Per token: code points [begin, end) of the context it covers; -1 for question and special tokens.
   std::vector<std::int32_t> context_begin, context_end;
+  // Per token: its lexical-match id with the question (tasks/qa/lexical_match.h); 0 outside the context.
+  std::vector<std::int32_t> lexical_match;
   std::int32_t start = 0, end = 0;  // training target; 0 ([CLS]) when the answer is not in this window
 };
 

@@ -9,17 +9,21 @@
 #include "nn/invariant_inference_torch.h"
 #include "text/python_format.h"
 #include "nn/bert_family_torch.h"
+#include "tasks/qa/lexical_match.h"
 
 namespace frugal {
 
 ModelBatch collate_qa(const std::vector<QaFeature>& features, const std::vector<std::size_t>& indices, std::int64_t pad_id,
                       torch::Device device, std::size_t length) {
-  std::vector<const std::vector<std::int32_t>*> ids, types;
+  std::vector<const std::vector<std::int32_t>*> ids, types, match;
   for (const auto i : indices) {
     ids.push_back(&features[i].ids);
     types.push_back(&features[i].type_ids);
+    match.push_back(&features[i].lexical_match);
   }
-  return collate_rows(ids, types, pad_id, device, length);
+  auto batch = collate_rows(ids, types, pad_id, device, length);
+  batch.lexical_match = pad_rows(match, kNoLexicalMatch, static_cast<std::size_t>(batch.input_ids.size(1))).to(device);
+  return batch;
 }
 
 std::unique_ptr<IndexedBatchSource> qa_batch_source(const std::vector<QaFeature>& features, std::size_t batch_size,
@@ -46,7 +50,7 @@ torch::Tensor qa_loss(Model& model, const TrainBatch& batch) {
   TORCH_CHECK(model.architecture() == kBertForQuestionAnswering, "QA needs a BertForQuestionAnswering model");
   auto qa = std::static_pointer_cast<BertForQuestionAnsweringImpl>(model.module());
   const auto& in = batch.inputs;
-  const auto logits = qa->forward(in.input_ids, in.token_type_ids, in.attention_mask);
+  const auto logits = qa->forward(in.input_ids, in.token_type_ids, in.attention_mask, in.lexical_match);
   // Padding can never be an answer.
   const auto pad = in.attention_mask.eq(0);
   const auto start = logits.start.to(torch::kFloat32).masked_fill(pad, -1e4);
@@ -67,7 +71,7 @@ std::vector<QaAnswer> predict_answers(Model& model, const std::vector<QaQuestion
   run_invariant_batches(batches.size(), options.threads, device, [&](std::size_t b) {
     const auto i = batches[b].slots.front();
     const auto in = collate_qa(features, {i}, model.pad_token_id(), device, batches[b].length);
-    const auto logits = qa->forward(in.input_ids, in.token_type_ids, in.attention_mask);
+    const auto logits = qa->forward(in.input_ids, in.token_type_ids, in.attention_mask, in.lexical_match);
     const auto len = static_cast<std::int64_t>(features[i].ids.size());
     const auto s = logits.start[0].narrow(0, 0, len).to(torch::kCPU, torch::kFloat32).contiguous();
     const auto e = logits.end[0].narrow(0, 0, len).to(torch::kCPU, torch::kFloat32).contiguous();

@@ -63,10 +63,10 @@ nlohmann::json stage_fingerprint(const std::string& stage, const std::string& in
   return f;
 }
 
-// The stage's model, eval mode, at the run's precision (on the CPU).
+// The stage's model, eval mode, at the run's precision, on the run's device.
 Model stage_model(const std::string& model_dir, const StageRun& run) {
   auto model = Model::load(model_dir);
-  to_precision(model, torch::kCPU, run.precision);
+  to_precision(model, run.device, run.precision);
   model.module()->eval();
   return model;
 }

@@ -25,6 +25,7 @@ struct StageRun {
   bool progress = true;
   int threads = 1;
   Precision precision = Precision::kFp32;  // of the stage's model (--precision)
+  torch::Device device = torch::kCPU;      // where the stage's model runs
 };
 
 struct FilterOptions {

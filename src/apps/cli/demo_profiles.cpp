@@ -1,0 +1,88 @@
+#include "apps/cli/demo_profiles.h"
+
+#include "core/error.h"
+
+namespace frugal::cli {
+namespace {
+
+std::vector<DemoProfile> profiles() {
+  std::vector<DemoProfile> all;
+  DemoProfile smoke;
+  smoke.name = "smoke";
+  smoke.articles = 1;
+  smoke.paragraphs_per_article = 6;
+  smoke.generated_paragraphs = 20;
+  smoke.corpus_sources = {"squad-v1.1-dev", "wordnet"};
+  smoke.corpus_docs = 300;
+  smoke.vocab = 2000;
+  smoke.bert = R"({"hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 64, "max_position_embeddings": 256})";
+  smoke.gpt2 = R"({"n_embd": 32, "n_layer": 1, "n_head": 2, "n_positions": 320})";
+  smoke.bert_steps = smoke.gpt2_steps = 20;
+  smoke.generator_epochs = smoke.qa_epochs = 1;
+  smoke.per_context = 3;
+  smoke.max_length = 192;
+  all.push_back(smoke);
+
+  DemoProfile standard;
+  standard.name = "default";
+  standard.articles = 8;
+  standard.generated_paragraphs = 150;
+  standard.corpus_sources = {"squad-v1.1-dev", "wordnet"};
+  standard.corpus_docs = 20000;
+  standard.vocab = 8000;
+  standard.bert = R"({"hidden_size": 128, "num_hidden_layers": 4, "num_attention_heads": 2, "intermediate_size": 512, "max_position_embeddings": 256})";
+  standard.gpt2 = R"({"n_embd": 128, "n_layer": 4, "n_head": 2, "n_positions": 320})";
+  standard.bert_steps = standard.gpt2_steps = 400;
+  standard.generator_epochs = 2;
+  standard.qa_epochs = 3;
+  all.push_back(standard);
+
+  DemoProfile full = standard;
+  full.name = "full";
+  full.extra_a = {"squadshifts-new-wiki/new_wiki_v1.0.json", "tydiqa-goldp-en/english_tydiqa_goldp_train.json"};
+  full.generated_paragraphs = 0;
+  full.corpus_sources = {"squad-v1.1-dev", "squadshifts-new-wiki", "tydiqa-goldp-en", "newsqa-dev", "wordnet", "gcide"};
+  full.corpus_docs = 40000;
+  full.bert_steps = 4000;
+  full.gpt2_steps = 3000;
+  full.generator_epochs = 3;
+  full.qa_epochs = 4;
+  all.push_back(full);
+
+  DemoProfile gpu = full;
+  gpu.name = "gpu";
+  gpu.corpus_sources = {"squad-v1.1-dev", "squadshifts-new-wiki", "tydiqa-goldp-en", "newsqa-dev"};
+  gpu.vocab = 16000;
+  gpu.bert = R"({"hidden_size": 384, "num_hidden_layers": 6, "num_attention_heads": 6, "intermediate_size": 1536, "max_position_embeddings": 512})";
+  gpu.gpt2 = R"({"n_embd": 384, "n_layer": 6, "n_head": 6, "n_positions": 512})";
+  gpu.bert_steps = 6000;
+  gpu.bert_batch = 128;
+  gpu.gpt2_steps = 4000;
+  gpu.gpt2_batch = 64;
+  gpu.qa_batch = 32;
+  gpu.qa_lr = 2e-4;
+  gpu.max_length = 384;
+  gpu.device = "cuda";
+  gpu.autocast = "bf16";
+  all.push_back(gpu);
+  return all;
+}
+
+}  // namespace
+
+std::vector<std::string> demo_profile_names() {
+  std::vector<std::string> names;
+  for (const auto& p : profiles()) names.push_back(p.name);
+  return names;
+}
+
+DemoProfile demo_profile(const std::string& name) {
+  std::string known;
+  for (const auto& p : profiles()) {
+    if (p.name == name) return p;
+    known += (known.empty() ? "" : ", ") + p.name;
+  }
+  throw InputError("--profile: unknown profile '" + name + "' (known: " + known + ")");
+}
+
+}  // namespace frugal::cli

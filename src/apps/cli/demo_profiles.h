@@ -1,0 +1,33 @@
+#pragma once
+// The sizes of `frugal demo`'s runs: how much data each stage sees, the models and their steps.
+// default: about 15 minutes on two CPU cores; full: about 2 hours there; gpu: one GPU (bf16
+// autocast, larger models) in about 10 minutes; smoke: every stage in seconds (tests).
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace frugal::cli {
+
+struct DemoProfile {
+  std::string name;
+  // SQuAD v1.1 dev, by article in file order, round robin A, A, B, B, C: `articles` units of
+  // five (0: all), at most `paragraphs_per_article` paragraphs each (0: all).
+  std::size_t articles = 0, paragraphs_per_article = 0;
+  // Registered QA files (NAME/FILE) whose questions also train the generators and the filter (part A).
+  std::vector<std::string> extra_a;
+  std::size_t generated_paragraphs = 0;  // of B, given to the generator (0: all)
+  std::vector<std::string> corpus_sources;
+  std::size_t corpus_docs = 0, vocab = 0;
+  std::string bert, gpt2;  // config.json fields of new models
+  std::size_t bert_steps = 0, bert_batch = 32, gpt2_steps = 0, gpt2_batch = 16, pretrain_length = 128;
+  std::size_t generator_epochs = 2, qa_epochs = 2, qa_batch = 16;
+  double qa_lr = 3e-4;
+  std::size_t per_context = 4, per_answer = 2, max_length = 256;
+  std::string device = "cpu", autocast = "none";
+};
+
+// InputError listing the names when `name` is none of them.
+DemoProfile demo_profile(const std::string& name);
+std::vector<std::string> demo_profile_names();
+
+}  // namespace frugal::cli
