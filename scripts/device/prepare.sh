@@ -5,10 +5,20 @@
 # The device machine has its own libtorch (Python's torch), CUDA, a compiler and cmake, but no
 # apt and no network. libcurl and OpenCV's codecs are left out (their dependency chains are
 # hundreds of MB): the device build has -DFRUGAL_WITH_CURL=OFF -DFRUGAL_WITH_IMGCODECS=OFF.
-# Usage: scripts/device/prepare.sh
+# --demo also copies the gpu demo profile's data from the mirror into build-device/mirror
+# (scripts/device/demo.sh); deps and mirror together must stay within the 64 MiB carry limit.
+# Usage: scripts/device/prepare.sh [--demo]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 deps="$root/build-device/deps"
+if [ "${1:-}" = "--demo" ]; then
+  mirror=${FRUGAL_MIRROR:-$root/../shared/data}
+  rm -rf "$root/build-device/mirror"
+  for f in squad/dev-v1.1.json qa/squadshifts/new_wiki_v1.0.json; do
+    mkdir -p "$root/build-device/mirror/$(dirname "$f")"
+    cp "$mirror/$f" "$root/build-device/mirror/$f"
+  done
+fi
 packages=(
   libcli11-dev nlohmann-json3-dev
   libsimdjson-dev libsimdjson14
@@ -34,3 +44,8 @@ done
 size=$(du -sm "$deps" | cut -f1)
 echo "prepare: ${#packages[@]} packages unpacked into build-device/deps (${size} MiB; the device carry limit is 64)"
 [ "$size" -le 60 ] || { echo "prepare: too large to carry" >&2; exit 1; }
+if [ -d "$root/build-device/mirror" ]; then
+  total=$(du -smc "$deps" "$root/build-device/mirror" | tail -1 | cut -f1)
+  echo "prepare: with build-device/mirror ${total} MiB"
+  [ "$total" -le 63 ] || { echo "prepare: deps and mirror too large to carry together" >&2; exit 1; }
+fi

@@ -93,6 +93,9 @@ cmp electra/electra/model.safetensors electra-resumed/electra/model.safetensors
 cmp electra/model/model.safetensors electra-resumed/model/model.safetensors
 grep -q '"generator_loss"' electra/metrics.jsonl || { echo "no generator_loss in the metrics"; exit 1; }
 tail -1 electra.log | grep -q '"discriminator_accuracy"' || { echo "no held-out discriminator accuracy"; tail -3 electra.log; exit 1; }
+"$frugal" --no-progress --threads 1 eval mlm --model electra/electra --text corpus.txt --max-length 32 --seed 7 > electra-eval.json
+grep -q '"discriminator_accuracy"' electra-eval.json && grep -q '"accuracy"' electra-eval.json \
+  || { echo "eval mlm of an ELECTRA model: $(cat electra-eval.json)"; exit 1; }
 grep -q '"BertModel"' electra/model/config.json || { echo "the discriminator is not a BertModel"; cat electra/model/config.json; exit 1; }
 printf '{"input_ids": [101, 1996, 4248, 2829, 102]}\n{"input_ids": [101, 1037, 102]}\n' > electra-ids.jsonl
 "$frugal" --no-progress --threads 1 model forward --model electra/model --input electra-ids.jsonl --output electra-out.safetensors \
@@ -109,6 +112,12 @@ d = (got["last_hidden_state"] - ref["last_hidden_state"].float()).abs().max().it
 print(f"discriminator vs reference BertModel: max |diff| {d:.3g}")
 sys.exit(0 if d <= 1e-5 else 1)
 PY
+# A shippable copy: bf16 weights, half the bytes, the same architecture (loading converts back).
+"$frugal" --no-progress model convert --model electra/model --dtype bf16 --out electra-bf16 > /dev/null
+"$frugal" --no-progress model info electra-bf16 | grep -q "BF16" || { echo "model convert wrote no bf16 tensors"; exit 1; }
+[ -f electra-bf16/vocab.txt ] || { echo "model convert lost the tokenizer"; exit 1; }
+[ "$(stat -c %s electra-bf16/model.safetensors)" -lt "$(( $(stat -c %s electra/model/model.safetensors) * 6 / 10 ))" ] \
+  || { echo "bf16 weights are not about half the size"; exit 1; }
 cat > qa.json <<'JSON'
 {"version": "1.1", "data": [{"title": "t", "paragraphs": [
  {"context": "The quick brown fox jumps over the lazy dog while the cat watches from the window.",

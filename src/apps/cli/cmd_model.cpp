@@ -1,12 +1,14 @@
-// frugal model init | info | forward: create, inspect and run HF-layout model directories.
+// frugal model init | info | forward | convert: create, inspect, run and re-type HF-layout model directories.
 #include <fmt/format.h>
 
+#include <array>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "apps/cli/commands.h"
+#include "apps/cli/model_files.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "data/token_records.h"
@@ -111,6 +113,19 @@ int run_forward(const ForwardArgs& args) {
   return 0;
 }
 
+// The model's weights in `dtype` (fp32, bf16, fp16: e.g. a checkpoint small enough to ship),
+// with its tokenizer files; loading converts them back to the parameters' fp32.
+int run_convert(const std::string& dir, const std::string& dtype, const std::string& out) {
+  const auto model = Model::load(dir);
+  const std::map<std::string, torch::ScalarType> dtypes = {{"fp32", torch::kFloat32}, {"bf16", torch::kBFloat16}, {"fp16", torch::kFloat16}};
+  if (!dtypes.count(dtype)) throw InputError("--dtype must be fp32, bf16 or fp16");
+  model.save(out, dtypes.at(dtype));
+  copy_tokenizer(dir, out);
+  std::cout << fmt::format("{}: {} in {} ({} bytes)\n", out, model.architecture(), dtype,
+                           std::filesystem::file_size(out + "/model.safetensors"));
+  return 0;
+}
+
 }  // namespace
 
 void register_model_command(CLI::App& app, CommandTable& table, const GlobalOptions& global) {
@@ -153,6 +168,15 @@ void register_model_command(CLI::App& app, CommandTable& table, const GlobalOpti
   set_example(forward, "  frugal model forward --model models/bert-small --input ids.jsonl --output out.safetensors\n"
                        "  # ids.jsonl, one record per line: {\"input_ids\": [2, 45, 17, 3]}");
   table.add(forward, [fwd] { return run_forward(*fwd); });
+
+  auto* convert = model->add_subcommand("convert", "Write a model's weights in another dtype (with its tokenizer files)");
+  auto conv = std::make_shared<std::array<std::string, 3>>();
+  (*conv)[1] = "bf16";
+  convert->add_option("--model", (*conv)[0], "Model directory")->required();
+  convert->add_option("--dtype", (*conv)[1], "fp32, bf16 or fp16")->capture_default_str();
+  convert->add_option("--out", (*conv)[2], "Model directory to write")->required();
+  set_example(convert, "  frugal model convert --model runs/bert/model --dtype bf16 --out models/bert");
+  table.add(convert, [conv] { return run_convert((*conv)[0], (*conv)[1], (*conv)[2]); });
   (void)global;
 }
 

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -67,6 +68,22 @@ PretrainSourceOptions source_options(PretrainObjective objective, const Tokenize
   return o;
 }
 
+// The corpus batches and trainer options every pretraining objective shares.
+PretrainSourceOptions corpus_options(PretrainObjective objective, const Tokenizer& tokenizer, const PretrainArgs& args,
+                                     std::int64_t pad_id) {
+  auto options = source_options(objective, tokenizer, args.max_length, args.batch_size, args.train.seed, args.mask_prob,
+                                args.per_word, pad_id);
+  options.data.window_examples = args.window;
+  return options;
+}
+
+TrainerOptions corpus_trainer_options(const PretrainArgs& args, bool evaluates, const GlobalOptions& global) {
+  TrainerOptions t = trainer_options(args.train, args.steps, evaluates, global);
+  t.data_name = fmt::format("{}", fmt::join(args.corpus, ", "));
+  t.max_epochs = args.epochs;
+  return t;
+}
+
 int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const GlobalOptions& global) {
   const bool mlm = objective == PretrainObjective::kMaskedLM;
   require_seed(args.train);
@@ -92,16 +109,11 @@ int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const Gl
   spdlog::info("{}: {} parameters", arch, model->parameter_count());
   model->module()->train();
 
-  auto options = source_options(objective, tokenizer, args.max_length, args.batch_size, args.train.seed, args.mask_prob, args.per_word,
-                                model->pad_token_id());
-  options.data.window_examples = args.window;
+  const auto options = corpus_options(objective, tokenizer, args, model->pad_token_id());
   PretrainBatchSource source(args.corpus, tokenizer, options, device);
   std::unique_ptr<HeldOutSet> held_out;
   if (!args.eval.empty()) held_out = std::make_unique<HeldOutSet>(args.eval, tokenizer, options, device, args.eval_batches);
-
-  TrainerOptions t = trainer_options(args.train, args.steps, held_out != nullptr, global);
-  t.data_name = fmt::format("{}", fmt::join(args.corpus, ", "));
-  t.max_epochs = args.epochs;
+  TrainerOptions t = corpus_trainer_options(args, held_out != nullptr, global);
   const LossFn loss = mlm ? LossFn(masked_lm_loss) : LossFn(causal_lm_loss);
   const EvalFn evaluate = [&](Model& m) { return held_out ? held_out->evaluate(m) : nlohmann::json{{"loss", 0.0}}; };
   const auto result = train(*model, source, loss, evaluate, t, parallel.get());
@@ -152,16 +164,11 @@ int run_pretrain_electra(const PretrainArgs& args, const GlobalOptions& global) 
                config["discriminator"]["num_hidden_layers"].get<std::int64_t>());
   model->module()->train();
 
-  auto options = source_options(PretrainObjective::kMaskedLM, tokenizer, args.max_length, args.batch_size, args.train.seed,
-                                args.mask_prob, args.per_word, model->pad_token_id());
-  options.data.window_examples = args.window;
+  const auto options = corpus_options(PretrainObjective::kMaskedLM, tokenizer, args, model->pad_token_id());
   PretrainBatchSource source(args.corpus, tokenizer, options, device);
   std::unique_ptr<HeldOutSet> held_out;
   if (!args.eval.empty()) held_out = std::make_unique<HeldOutSet>(args.eval, tokenizer, options, device, args.eval_batches);
-
-  TrainerOptions t = trainer_options(args.train, args.steps, held_out != nullptr, global);
-  t.data_name = fmt::format("{}", fmt::join(args.corpus, ", "));
-  t.max_epochs = args.epochs;
+  TrainerOptions t = corpus_trainer_options(args, held_out != nullptr, global);
   t.save_final_model = false;
   // The two losses of the window since the last metrics line, next to their weighted sum.
   double window_generator = 0, window_discriminator = 0;
@@ -211,7 +218,15 @@ int run_eval(PretrainObjective objective, const EvalArgs& args) {
   auto options = source_options(objective, tokenizer, args.max_length, args.batch_size, args.seed, args.mask_prob, false,
                                 model.pad_token_id());
   HeldOutSet held_out(args.text, tokenizer, options, device);
-  auto result = held_out.evaluate(model);
+  nlohmann::json result;
+  if (model.architecture() == kElectraForPreTraining) {
+    // The generator is the masked LM; the discriminator's accuracy comes with it.
+    result = evaluate_electra(model, held_out, PretrainArgs{}.discriminator_weight, args.seed);
+    result["perplexity"] = std::exp(result["generator_loss"].get<double>());
+    result["accuracy"] = result["generator_accuracy"];
+  } else {
+    result = held_out.evaluate(model);
+  }
   result["model"] = args.model;
   std::cout << result.dump() << "\n";
   return 0;
@@ -267,7 +282,8 @@ void add_pretrain(CLI::App* parent, CommandTable& table, const GlobalOptions& gl
 
 void add_eval(CLI::App* parent, CommandTable& table, PretrainObjective objective) {
   const bool mlm = objective == PretrainObjective::kMaskedLM;
-  auto* cmd = parent->add_subcommand(mlm ? "mlm" : "lm", mlm ? "Masked-token perplexity on held-out text" : "Next-token perplexity on held-out text");
+  auto* cmd = parent->add_subcommand(mlm ? "mlm" : "lm", mlm ? "Masked-token perplexity and accuracy on held-out text (an ELECTRA model: its generator's, and the discriminator's accuracy)"
+                                                             : "Next-token perplexity and accuracy on held-out text");
   auto a = std::make_shared<EvalArgs>();
   cmd->add_option("--model", a->model, "Model directory")->required();
   cmd->add_option("--tokenizer", a->tokenizer, "Tokenizer (default: the one in the model directory)");
