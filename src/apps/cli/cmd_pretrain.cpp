@@ -68,6 +68,15 @@ PretrainSourceOptions source_options(PretrainObjective objective, const Tokenize
   return o;
 }
 
+// InputError unless every tokenizer id and --max-length fit the model.
+void check_model_fits(const Model& model, const Tokenizer& tokenizer, std::size_t max_length) {
+  if (model.vocab_size() < static_cast<std::int64_t>(tokenizer.vocab_size())) {
+    throw InputError(fmt::format("the model's vocabulary ({}) is smaller than the tokenizer's ({})", model.vocab_size(),
+                                 tokenizer.vocab_size()));
+  }
+  model.check_length(max_length);
+}
+
 // The corpus batches and trainer options every pretraining objective shares.
 PretrainSourceOptions corpus_options(PretrainObjective objective, const Tokenizer& tokenizer, const PretrainArgs& args,
                                      std::int64_t pad_id) {
@@ -101,11 +110,7 @@ int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const Gl
     start.new_model_defaults = {{"bos_token_id", eot >= 0 ? eot : 0}, {"eos_token_id", eot >= 0 ? eot : 0}};
   }
   auto model = model_to_train(start, arch, tokenizer, device);
-  if (model->vocab_size() < static_cast<std::int64_t>(tokenizer.vocab_size())) {
-    throw InputError(fmt::format("the model's vocabulary ({}) is smaller than the tokenizer's ({})", model->vocab_size(),
-                                 tokenizer.vocab_size()));
-  }
-  model->check_length(args.max_length);
+  check_model_fits(*model, tokenizer, args.max_length);
   spdlog::info("{}: {} parameters", arch, model->parameter_count());
   model->module()->train();
 
@@ -152,11 +157,7 @@ int run_pretrain_electra(const PretrainArgs& args, const GlobalOptions& global) 
                                     args.train.seed);
     model->to(device, torch::kFloat32);
   }
-  if (model->vocab_size() < static_cast<std::int64_t>(tokenizer.vocab_size())) {
-    throw InputError(fmt::format("the model's vocabulary ({}) is smaller than the tokenizer's ({})", model->vocab_size(),
-                                 tokenizer.vocab_size()));
-  }
-  model->check_length(args.max_length);
+  check_model_fits(*model, tokenizer, args.max_length);
   const auto config = nlohmann::json::parse(model->config_json());
   spdlog::info("{}: {} parameters (generator hidden {} x {} layers, discriminator hidden {} x {} layers)", kElectraForPreTraining,
                model->parameter_count(), config["generator"]["hidden_size"].get<std::int64_t>(),
@@ -170,21 +171,24 @@ int run_pretrain_electra(const PretrainArgs& args, const GlobalOptions& global) 
   if (!args.eval.empty()) held_out = std::make_unique<HeldOutSet>(args.eval, tokenizer, options, device, args.eval_batches);
   TrainerOptions t = corpus_trainer_options(args, held_out != nullptr, global);
   t.save_final_model = false;
-  // The two losses of the window since the last metrics line, next to their weighted sum.
-  double window_generator = 0, window_discriminator = 0;
+  // The two losses of the window since the last metrics line, next to their weighted sum; summed
+  // on the device and read once per metrics line (no host sync per micro-batch).
+  torch::Tensor window_generator, window_discriminator;
   std::size_t window_batches = 0;
   const double weight = args.discriminator_weight;
   const LossFn loss = [&](Model& m, const TrainBatch& b) {
     const auto r = electra_loss(m, b, weight);
-    window_generator += r.generator.item<double>();
-    window_discriminator += r.discriminator.item<double>();
+    const auto g = r.generator.detach(), d = r.discriminator.detach();
+    window_generator = window_batches == 0 ? g : window_generator + g;
+    window_discriminator = window_batches == 0 ? d : window_discriminator + d;
     ++window_batches;
     return r.total;
   };
   t.window_metrics = [&]() {
-    const auto n = static_cast<double>(std::max<std::size_t>(1, window_batches));
-    nlohmann::json j = {{"generator_loss", window_generator / n}, {"discriminator_loss", window_discriminator / n}};
-    window_generator = window_discriminator = 0;
+    if (window_batches == 0) return nlohmann::json::object();
+    const auto n = static_cast<double>(window_batches);
+    nlohmann::json j = {{"generator_loss", window_generator.item<double>() / n},
+                        {"discriminator_loss", window_discriminator.item<double>() / n}};
     window_batches = 0;
     return j;
   };
