@@ -1,7 +1,8 @@
 #pragma once
 // Metrics as JSON Lines: one object per line, flushed at once so that a killed job keeps
 // every line it wrote. Each record gets "time" (Unix seconds) unless it already has one.
-// Appends, so a resumed job continues the same file.
+// Appends, so a resumed job continues the same file. The file is opened at the first record, so
+// a job that fails before logging anything (no training data) leaves no metrics file behind.
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -18,7 +19,7 @@ class MetricsWriter {
   MetricsWriter(const MetricsWriter&) = delete;
   MetricsWriter& operator=(const MetricsWriter&) = delete;
 
-  bool enabled() const { return file_ != nullptr; }
+  bool enabled() const { return !path_.empty(); }
   void write(nlohmann::json record);
 
  private:

@@ -20,6 +20,7 @@ expect_error "empty.txt: no training examples" pretrain mlm --corpus empty.txt "
 expect_error "blank.txt: no training examples" pretrain mlm --corpus blank.txt "${tiny[@]}" --steps 5 --seed 1 --out e2
 expect_error "empty.txt: no training examples" pretrain mlm --corpus empty.txt "${tiny[@]}" --epochs 1 --steps 5 --seed 1 --out e3
 [ ! -e e3/model ] || { echo "FAIL: an empty corpus saved a model"; failures=$((failures + 1)); }
+[ ! -e e1/metrics.jsonl ] || { echo "FAIL: an empty corpus left a metrics file"; failures=$((failures + 1)); }
 
 echo "== the final checkpoint survives a kill while it is replaced, and reruns"
 f pretrain mlm --corpus corpus.txt "${tiny[@]}" --steps 20 --save-every 10 --seed 1 --out run > /dev/null 2>&1

@@ -32,4 +32,14 @@ TEST(MetricsWriter, AppendsOneJsonObjectPerLineWithTime) {
   EXPECT_THROW(MetricsWriter("/nonexistent-dir/m.jsonl"), InputError);
 }
 
+TEST(MetricsWriter, CreatesNoFileUntilTheFirstRecord) {
+  // A job that fails before logging (no training data) must leave no metrics file behind.
+  const auto path = test::scratch_dir("metrics-lazy") + "/m.jsonl";
+  {
+    MetricsWriter w(path);
+    EXPECT_TRUE(w.enabled());
+  }
+  EXPECT_FALSE(std::ifstream(path).good());
+}
+
 }  // namespace frugal

@@ -36,7 +36,7 @@ namespace {
 
 struct DemoArgs {
   std::string out_dir = "frugal-demo", profile = "default", init, pretrain = "mlm";
-  bool smoke = false, lexical_match = false;
+  bool smoke = false, lexical_match = false, from_scratch = false;
   std::uint64_t seed = 1;
 };
 
@@ -154,8 +154,23 @@ struct Row {
   std::size_t questions = 0;
 };
 
-int run_demo(const DemoArgs& args, const GlobalOptions& global) {
+// The shipped checkpoints (models/README.md): models/ in the working directory, else beside the
+// binary's directory (build/frugal -> models/, bin/frugal -> share/frugal/models/). "" if none.
+std::string shipped_models() {
+  std::vector<fs::path> candidates = {fs::current_path() / "models"};
+  std::error_code ec;
+  const auto exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) candidates.insert(candidates.end(), {exe.parent_path().parent_path() / "models", exe.parent_path().parent_path() / "share/frugal/models"});
+  for (const auto& dir : candidates) {
+    if (fs::exists(dir / "bert/config.json") && fs::exists(dir / "gpt2/config.json")) return fs::absolute(dir).lexically_normal().string();
+  }
+  return "";
+}
+
+int run_demo(DemoArgs args, const GlobalOptions& global) {
   const auto profile = demo_profile(args.smoke ? "smoke" : args.profile);
+  const bool shipped = args.init.empty() && profile.shipped_init && !args.from_scratch;
+  if (shipped) args.init = shipped_models();
   const bool lexical = args.lexical_match;
   if (args.pretrain != "mlm" && args.pretrain != "electra") throw InputError("--pretrain must be mlm or electra");
   const auto out = fs::absolute(args.out_dir).string();
@@ -183,7 +198,8 @@ int run_demo(const DemoArgs& args, const GlobalOptions& global) {
     for (const auto& d : {bert_dir, gpt2_dir}) {
       if (!fs::exists(d + "/config.json")) throw InputError(InputLocation{d}, "--init: no model here (config.json)");
     }
-    std::cout << fmt::format("starting from {} and {} (--init)\n", bert_dir, gpt2_dir);
+    std::cout << fmt::format("starting from {} and {} (--init{})\n", bert_dir, gpt2_dir,
+                             shipped ? ": the shipped models; --from-scratch pretrains instead" : "");
   } else {
     std::string sources;
     for (const auto& s : profile.corpus_sources) sources += (sources.empty() ? "" : ",") + s;
@@ -341,7 +357,10 @@ void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptio
   demo->add_option("--profile", args->profile, "Run size: " + names + " (default ~15 min on 2 cores, full ~2 h, gpu: one GPU, bf16)")
       ->capture_default_str();
   demo->add_flag("--smoke", args->smoke, "The smoke profile: every stage on ~20 paragraphs with tiny models");
-  demo->add_option("--init", args->init, "Start from pretrained models: DIR/bert (a BERT) and DIR/gpt2 (a GPT-2), e.g. models/");
+  demo->add_option("--init", args->init,
+                   "Start from pretrained models: DIR/bert (a BERT) and DIR/gpt2 (a GPT-2). The default profile uses the shipped "
+                   "models/ when present");
+  demo->add_flag("--from-scratch", args->from_scratch, "Pretrain here even when shipped models/ are present");
   demo->add_option("--pretrain", args->pretrain, "How the BERT is pretrained without --init: mlm or electra")->capture_default_str();
   demo->add_flag("--lexical-match", args->lexical_match,
                  "QA models (and the filter) with lexical-match features (measured no gain at the default size: docs/results.md)");
@@ -349,7 +368,10 @@ void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptio
   set_example(demo, "  frugal --mirror ../shared/data demo --out /tmp/demo\n"
                     "  frugal --mirror ../shared/data demo --profile full --pretrain electra --out /tmp/demo-full\n"
                     "  frugal --mirror ../shared/data demo --smoke --out /tmp/smoke");
-  table.add(demo, [args, &global] { return run_demo(*args, global); });
+  table.add(demo, [args, &global] {
+    if (!args->init.empty() && args->from_scratch) throw InputError("--init and --from-scratch exclude each other");
+    return run_demo(*args, global);
+  });
 }
 
 }  // namespace frugal::cli

@@ -35,10 +35,13 @@ std::vector<DemoProfile> profiles() {
   standard.bert_steps = standard.gpt2_steps = 400;
   standard.generator_epochs = 2;
   standard.qa_epochs = 2;
+  standard.shipped_init = true;
   all.push_back(standard);
 
+  // The full profile is what trains the shipped checkpoints, so it pretrains from scratch.
   DemoProfile full = standard;
   full.name = "full";
+  full.shipped_init = false;
   full.extra_a = {"squadshifts-new-wiki/new_wiki_v1.0.json", "tydiqa-goldp-en/english_tydiqa_goldp_train.json"};
   full.generated_paragraphs = 0;
   full.corpus_sources = {"squad-v1.1-dev", "squadshifts-new-wiki", "tydiqa-goldp-en", "newsqa-dev", "wordnet", "gcide"};

@@ -24,6 +24,9 @@ struct DemoProfile {
   double qa_lr = 3e-4;
   std::size_t per_context = 4, per_answer = 2, max_length = 256;
   std::string device = "cpu", autocast = "none";
+  // Start from the shipped checkpoints (models/bert, models/gpt2) when they are there and no
+  // --init is given: the profile's budget then goes to fine-tuning instead of pretraining.
+  bool shipped_init = false;
 };
 
 // InputError listing the names when `name` is none of them.
