@@ -11,7 +11,7 @@ packages=(
   # (measured in docs/benchmarks.md: the OpenMP build follows torch's thread count).
   libopenblas-dev libopenblas0-openmp libopenblas0-pthread
   libgloo-dev
-  libcli11-dev nlohmann-json3-dev libsimdjson-dev libutf8proc-dev libpcre2-dev
+  libcli11-dev nlohmann-json3-dev libsimdjson-dev libutf8proc-dev libpcre2-dev libstemmer-dev
   libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   unicode-data clang libclang-rt-14-dev wordnet-base

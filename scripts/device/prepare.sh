@@ -23,6 +23,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev
   libsimdjson-dev libsimdjson14
   libutf8proc-dev libutf8proc2
+  libstemmer-dev libstemmer0d
   libspdlog-dev libspdlog1.10 libfmt-dev libfmt9
   libssl-dev libssl3 zlib1g-dev
   libopencv-dev libopencv-core-dev libopencv-imgproc-dev libopencv-core406 libopencv-imgproc406 libtbb12 libtbbmalloc2

@@ -32,8 +32,8 @@ BertConfig BertConfig::parse(const std::string& text, const std::string& name) {
   if (j.contains("id2label") && j["id2label"].is_object()) c.num_labels = static_cast<std::int64_t>(j["id2label"].size());
   get("num_labels", c.num_labels);
   get("lexical_match_types", c.lexical_match_types);
-  if (c.lexical_match_types < 0 || c.lexical_match_types > 16) {
-    throw InputError(InputLocation{name, 0, 0, "lexical_match_types"}, "must be in [0, 16]");
+  if (c.lexical_match_types < 0 || c.lexical_match_types > 256) {
+    throw InputError(InputLocation{name, 0, 0, "lexical_match_types"}, "must be in [0, 256]");
   }
   if (c.hidden_size <= 0 || c.num_attention_heads <= 0 || c.hidden_size % c.num_attention_heads != 0) {
     throw InputError(InputLocation{name}, "hidden_size must be a positive multiple of num_attention_heads");

@@ -21,7 +21,7 @@ struct BertConfig {
   std::int64_t pad_token_id = 0;
   std::int64_t num_labels = 2;
   // frugal extension (not HF's): rows of bert.embeddings.lexical_match_embeddings, a per-token
-  // lexical-match feature added to the embeddings (tasks/qa/lexical_match.h: 3); 0: no table.
+  // lexical-match feature added to the embeddings (tasks/qa/lexical_match.h: 3, 30 or 180); 0: no table.
   std::int64_t lexical_match_types = 0;
 
   // Reads config.json; InputError for a non-BERT model_type, inconsistent sizes, bad JSON.

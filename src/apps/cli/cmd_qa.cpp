@@ -32,6 +32,7 @@ struct QaTrainArgs {
   std::size_t batch_size = 32;
   std::uint64_t epochs = 2;
   bool lexical_match = false;
+  std::int64_t lexical_match_types = kLexicalDistanceMatchTypes;
   WindowArgs window;
   TrainArgs common;
 };
@@ -75,14 +76,16 @@ int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
   Tokenizer tokenizer = load_tokenizer(tokenizer_path);
   // Before the data: a wrong --init / --model-config fails at once.
   ModelStart start{args.init, args.model_config, args.common.seed};
-  if (args.lexical_match) start.forced_fields["lexical_match_types"] = kLexicalMatchTypes;
+  if (args.lexical_match) start.forced_fields["lexical_match_types"] = args.lexical_match_types;
   auto model = model_to_train(start, kBertForQuestionAnswering, tokenizer, device);
+  auto window = args.window.features();
+  window.lexical_match_types = lexical_match_types_of(*model);
   model->check_length(args.window.max_length);
   model->module()->train();
   bool v2 = false;
   const auto questions = load_questions(args.train, global, &v2);
   QaFeatureStats stats;
-  const auto features = make_qa_features(tokenizer, questions, args.window.features(), &stats, worker_threads(global.threads));
+  const auto features = make_qa_features(tokenizer, questions, window, &stats, worker_threads(global.threads));
   spdlog::info("train: {} questions ({} without answer) -> {} windows; {} windows without the answer (labelled [CLS])",
                stats.questions, stats.unanswerable, stats.features, stats.answers_outside_window);
   if (features.empty()) throw InputError("no training questions");
@@ -96,7 +99,7 @@ int run_qa_train(const QaTrainArgs& args, const GlobalOptions& global) {
     dev = read_squad(resolve_data_argument(args.dev, global));
     dev_v2 = dev->is_v2();
     dev_questions = flatten_squad(*dev);
-    dev_features = make_qa_features(tokenizer, dev_questions, args.window.features(), nullptr, worker_threads(global.threads));
+    dev_features = make_qa_features(tokenizer, dev_questions, window, nullptr, worker_threads(global.threads));
   }
   QaPredictOptions predict;
   predict.max_length = args.window.max_length;
@@ -142,7 +145,9 @@ int run_qa_predict(const QaPredictArgs& args, const GlobalOptions& global) {
   bool v2 = args.version2;
   const auto questions = load_questions({args.data}, global, &v2);
   QaFeatureStats stats;
-  const auto features = make_qa_features(tokenizer, questions, args.window.features(), &stats, worker_threads(global.threads));
+  auto window = args.window.features();
+  window.lexical_match_types = lexical_match_types_of(model);
+  const auto features = make_qa_features(tokenizer, questions, window, &stats, worker_threads(global.threads));
   QaPredictOptions options;
   options.max_length = args.window.max_length;
   options.threads = worker_threads(global.threads);
@@ -166,9 +171,16 @@ void register_qa_model_commands(CLI::App& qa, CommandTable& table, const GlobalO
   train_cmd->add_option("--tokenizer", a->tokenizer, "Tokenizer (default: the one in the --init directory)");
   train_cmd->add_option("--epochs", a->epochs, "Passes over the training windows")->capture_default_str();
   train_cmd->add_option("--batch-size", a->batch_size, "Windows per micro-batch")->capture_default_str();
-  train_cmd->add_flag("--lexical-match", a->lexical_match,
+  auto* lexical = train_cmd->add_flag("--lexical-match", a->lexical_match,
                       "Add lexical-match features (frugal extension, after DrQA): each context token's word occurs in the question "
-                      "(as a stop word / a content word), as an embedding; the model keeps them (config lexical_match_types)");
+                      "(as a stop word / a content word), how many of the question's content words its sentence holds, and how far "
+                      "it is from one, as an embedding; the model keeps them (config lexical_match_types)");
+  train_cmd->add_option("--lexical-match-types", a->lexical_match_types,
+                        "With --lexical-match: 180 = word x sentence x distance to a match (default), 30 = word x "
+                        "sentence, 3 = word match only (tasks/qa/lexical_match.h)")
+      ->check(CLI::IsMember({kLexicalMatchTypes, kLexicalSentenceMatchTypes, kLexicalDistanceMatchTypes}))
+      ->needs(lexical)
+      ->capture_default_str();
   a->common.lr = 5e-5;
   add_train_options(train_cmd, a->common, "Output directory: model/, best/ (with --dev), checkpoints/, metrics.jsonl", true);
   add_window_options(train_cmd, a->window);

@@ -21,7 +21,8 @@ struct DemoProfile {
   std::string bert, gpt2;  // config.json fields of new models
   std::size_t bert_steps = 0, bert_batch = 32, gpt2_steps = 0, gpt2_batch = 16, pretrain_length = 128;
   std::size_t generator_epochs = 2, qa_epochs = 2, qa_batch = 16;
-  double qa_lr = 3e-4;
+  // Measured on the default profile's 4 x 128 reader (docs/results.md): 3e-4 underfits in 2 epochs.
+  double qa_lr = 1e-3;
   std::size_t per_context = 4, per_answer = 2, max_length = 256;
   std::string device = "cpu", autocast = "none";
   // Start from the shipped checkpoints (models/bert, models/gpt2) when they are there and no

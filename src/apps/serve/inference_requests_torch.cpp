@@ -54,6 +54,7 @@ nlohmann::json answer_questions(const QaRequest& request, RequestServices& servi
   }
   auto windows = services.qa.windows;
   windows.max_length = model.max_length();
+  windows.lexical_match_types = model.lexical_match_types();
   const auto tokenize_start = Clock::now();
   std::vector<QaFeature> features;
   {

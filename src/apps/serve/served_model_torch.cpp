@@ -16,6 +16,7 @@
 #include "nn/precision_torch.h"
 #include "tasks/classify/classify_model_torch.h"
 #include "tasks/classify/text_examples.h"
+#include "tasks/qa/qa_model_torch.h"
 #include "text/tokenizer_loader.h"
 #include "train/indexed_batches_torch.h"
 
@@ -62,6 +63,7 @@ ServedModel::ServedModel(const ServedModelOptions& options) : options_(options) 
       throw InputError(InputLocation{config_path}, "is a " + model_->architecture() + ", not a BertForQuestionAnswering (--task qa)");
     }
     max_length_ = options.max_length > 0 ? options.max_length : static_cast<std::size_t>(std::min<std::int64_t>(384, model_->max_positions()));
+    lexical_match_types_ = lexical_match_types_of(*model_);
   } else {
     labels_ = LabelSet::from_config(parse_config_json(model_->config_json(), config_path), config_path).names();
     max_length_ = classify_max_length(options.max_length, *model_);

@@ -65,6 +65,8 @@ class ServedModel {
   const ServedModelOptions& options() const { return options_; }
   Model& model() { return *model_; }
   std::size_t max_length() const { return max_length_; }
+  // QA: the scheme of the model's lexical-match features (tasks/qa/lexical_match.h; 0: none).
+  std::int64_t lexical_match_types() const { return lexical_match_types_; }
   const std::vector<std::string>& labels() const { return labels_; }  // classify: id2label order
   std::size_t quantized_layers() const { return quantized_layers_; }
   TokenizerPool& tokenizers() { return *tokenizers_; }
@@ -85,6 +87,7 @@ class ServedModel {
   std::unique_ptr<TokenizerPool> tokenizers_;
   std::vector<std::string> labels_;
   std::size_t max_length_ = 0, quantized_layers_ = 0;
+  std::int64_t lexical_match_types_ = 0;
   bool fixed_shape_ = true;
 };
 

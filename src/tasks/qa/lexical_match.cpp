@@ -1,6 +1,10 @@
 #include "tasks/qa/lexical_match.h"
 
+#include "text/stemmer.h"
+
+#include <algorithm>
 #include <cctype>
+#include <limits>
 
 namespace frugal {
 namespace {
@@ -39,9 +43,29 @@ const std::unordered_set<std::string>& lexical_stopwords() {
   return words;
 }
 
-std::vector<std::int32_t> lexical_match_per_code_point(const std::string& context, const std::string& question) {
+bool is_lexical_match_scheme(std::int64_t types) {
+  return types == 0 || types == kLexicalMatchTypes || types == kLexicalSentenceMatchTypes || types == kLexicalDistanceMatchTypes;
+}
+
+namespace {
+
+// 0, 1, 2, 3-4, 5-8, farther or none: kDistanceBuckets.
+std::int32_t distance_bucket(std::size_t d) {
+  if (d <= 2) return static_cast<std::int32_t>(d);
+  if (d <= 4) return 3;
+  if (d <= 8) return 4;
+  return 5;
+}
+
+}  // namespace
+
+std::vector<std::int32_t> lexical_match_per_code_point(const std::string& context, const std::string& question,
+                                                       std::int64_t types) {
+  // The richer schemes match English stems ("stands" ~ "stand"), the word scheme whole words.
+  const bool stems = types == kLexicalSentenceMatchTypes || types == kLexicalDistanceMatchTypes;
+  const auto key = [stems](const LexicalWord& w) { return stems ? english_stem(w.key) : w.key; };
   std::unordered_set<std::string> asked;
-  for (auto& w : split_lexical_words(question)) asked.insert(std::move(w.key));
+  for (const auto& w : split_lexical_words(question)) asked.insert(key(w));
   // Code point index of every byte (continuation bytes share their lead byte's index).
   std::vector<std::size_t> code_point(context.size() + 1, 0);
   std::size_t cp = 0;
@@ -51,10 +75,55 @@ std::vector<std::int32_t> lexical_match_per_code_point(const std::string& contex
   }
   const std::size_t code_points = context.empty() ? 0 : cp + 1;
   std::vector<std::int32_t> match(code_points, kNoLexicalMatch);
-  for (const auto& w : split_lexical_words(context)) {
-    if (!asked.count(w.key)) continue;
-    const auto id = lexical_stopwords().count(w.key) ? kStopwordMatch : kContentMatch;
-    for (std::size_t c = code_point[w.begin]; c <= code_point[w.end - 1]; ++c) match[c] = id;
+  const auto words = split_lexical_words(context);
+  if (types == 0 || words.empty()) return match;
+  const std::size_t n = words.size();
+  std::vector<std::int32_t> word_match(n, kNoLexicalMatch);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (asked.count(key(words[i]))) word_match[i] = lexical_stopwords().count(words[i].key) ? kStopwordMatch : kContentMatch;
+  }
+  // The id of each word without its own match, which the separators after it share.
+  std::vector<std::int32_t> context_id(n, 0);
+  if (types != kLexicalMatchTypes) {
+    // Distinct content words of the question per sentence, and the best sentence's count.
+    std::vector<std::unordered_set<std::string>> shared(words.back().sentence + 1);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (word_match[i] == kContentMatch) shared[words[i].sentence].insert(key(words[i]));
+    }
+    std::size_t best = 0;
+    for (const auto& s : shared) best = std::max(best, s.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& s = shared[words[i].sentence];
+      const auto count = static_cast<std::int32_t>(std::min<std::size_t>(s.size(), 4));
+      const std::int32_t is_best = best > 0 && s.size() == best ? 1 : 0;
+      context_id[i] = static_cast<std::int32_t>(kLexicalMatchTypes) * (count + 5 * is_best);
+    }
+  }
+  if (types == kLexicalDistanceMatchTypes) {
+    // Words to the nearest content match of the same sentence (a pass each way).
+    constexpr std::size_t kFar = std::numeric_limits<std::size_t>::max();
+    std::vector<std::size_t> distance(n, kFar);
+    for (std::size_t i = 0, last = kFar; i < n; ++i) {
+      if (i > 0 && words[i].sentence != words[i - 1].sentence) last = kFar;
+      if (word_match[i] == kContentMatch) last = i;
+      if (last != kFar) distance[i] = i - last;
+    }
+    for (std::size_t i = n, next = kFar; i-- > 0;) {
+      if (i + 1 < n && words[i].sentence != words[i + 1].sentence) next = kFar;
+      if (word_match[i] == kContentMatch) next = i;
+      if (next != kFar) distance[i] = std::min(distance[i], next - i);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      context_id[i] += static_cast<std::int32_t>(kLexicalSentenceMatchTypes) * distance_bucket(distance[i]);
+    }
+  }
+  // Code points from a word's start to the next word's start (the first word's from the
+  // context's start) take the word's context id; the word's own code points add its match.
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t from = i == 0 ? 0 : code_point[words[i].begin];
+    const std::size_t to = i + 1 < n ? code_point[words[i + 1].begin] : code_points;
+    for (std::size_t c = from; c < to; ++c) match[c] = context_id[i];
+    for (std::size_t c = code_point[words[i].begin]; c <= code_point[words[i].end - 1]; ++c) match[c] += word_match[i];
   }
   return match;
 }

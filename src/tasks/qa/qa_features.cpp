@@ -4,6 +4,9 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
+
+#include "core/error.h"
 #include "core/parallel.h"
 #include "core/utf8.h"
 #include "tasks/qa/lexical_match.h"
@@ -69,6 +72,9 @@ void label(QaFeature& f, const QaQuestion& q, QaFeatureStats& stats) {
 
 std::vector<QaFeature> make_qa_features(Tokenizer& tokenizer, const std::vector<QaQuestion>& questions,
                                         const QaFeatureOptions& options, QaFeatureStats* stats_out, int threads) {
+  if (!is_lexical_match_scheme(options.lexical_match_types)) {
+    throw InputError(fmt::format("lexical_match_types {}: not a lexical-match scheme (0, 3, 30 or 180)", options.lexical_match_types));
+  }
   TruncationOptions truncation;
   truncation.max_length = options.max_length;
   truncation.stride = options.stride;
@@ -81,7 +87,7 @@ std::vector<QaFeature> make_qa_features(Tokenizer& tokenizer, const std::vector<
       [&](std::size_t i, std::vector<QaFeature>& out, QaFeatureStats& local) {
         const auto& q = questions[i];
         const auto question = cut_question(tokenizer, q.question, options.max_question_tokens);
-        const auto match = lexical_match_per_code_point(q.context, question);
+        const auto match = lexical_match_per_code_point(q.context, question, options.lexical_match_types);
         for (auto& w : split_windows(tokenizer.encode_pair(question, q.context, true))) {
           QaFeature f;
           f.question = i;

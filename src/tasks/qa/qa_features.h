@@ -35,6 +35,9 @@ struct QaFeatureOptions {
   std::size_t max_length = 384;
   std::size_t stride = 128;
   std::size_t max_question_tokens = 64;
+  // The scheme of the per-token lexical-match ids (tasks/qa/lexical_match.h): the model's config
+  // "lexical_match_types" (qa_model_torch.h: lexical_match_types_of).
+  std::int64_t lexical_match_types = 3;
 };
 
 struct QaFeatureStats {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
 #include "core/json_input.h"
@@ -44,6 +45,10 @@ std::unique_ptr<IndexedBatchSource> qa_batch_source(const std::vector<QaFeature>
     batch.targets = static_cast<std::int64_t>(indices.size());
     batch.tokens = batch.inputs.attention_mask.sum().item<std::int64_t>();
   });
+}
+
+std::int64_t lexical_match_types_of(const Model& model) {
+  return nlohmann::json::parse(model.config_json()).value("lexical_match_types", std::int64_t{0});
 }
 
 torch::Tensor qa_loss(Model& model, const TrainBatch& batch) {

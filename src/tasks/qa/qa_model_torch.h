@@ -22,6 +22,10 @@ std::unique_ptr<IndexedBatchSource> qa_batch_source(const std::vector<QaFeature>
 ModelBatch collate_qa(const std::vector<QaFeature>& features, const std::vector<std::size_t>& indices, std::int64_t pad_id,
                       torch::Device device, std::size_t length = 0);
 
+// The model's lexical-match scheme: its config's "lexical_match_types" (0 when absent), for
+// QaFeatureOptions::lexical_match_types.
+std::int64_t lexical_match_types_of(const Model& model);
+
 // Mean of the start and end cross-entropies (HF's BertForQuestionAnswering loss).
 torch::Tensor qa_loss(Model& model, const TrainBatch& batch);
 

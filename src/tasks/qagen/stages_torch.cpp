@@ -306,7 +306,8 @@ nlohmann::json run_filter_stage(const std::string& model_dir, const std::string&
       q.question = record_string(records[i].value, "question", questions_path, records[i].line);
       questions.push_back(std::move(q));
     }
-    const auto features = make_qa_features(tokenizer, questions, {options.max_length, options.stride, 64}, nullptr, run.threads);
+    const auto features =
+        make_qa_features(tokenizer, questions, {options.max_length, options.stride, 64, lexical_match_types_of(model)}, nullptr, run.threads);
     QaPredictOptions po;
     po.max_length = options.max_length;
     po.threads = run.threads;
