@@ -23,7 +23,8 @@ python3 - "$work" ${SEEDS:-1 2 3} <<'PY'
 import json, sys, statistics
 work, seeds = sys.argv[1], sys.argv[2:]
 runs = [json.load(open(f"{work}/seed-{s}/results.json")) for s in seeds]
-rows = ["baseline", "human", "synthetic_unfiltered", "synthetic_filtered", "synthetic_random", "synthetic_human"]
+rows = ["baseline", "human", "synthetic_unfiltered", "synthetic_filtered", "synthetic_random", "synthetic_human",
+        "synthetic_random_human"]
 def stat(vals):
     return f"{statistics.mean(vals):.2f} ({min(vals):.2f}–{max(vals):.2f})"
 print(f"seeds {', '.join(seeds)}; profile {runs[0]['profile']}; pretraining {runs[0]['pretrain']}; "
@@ -42,4 +43,7 @@ gain = [x["synthetic_human"]["f1"] - x["human"]["f1"] for x in runs]
 over = [x["human"]["f1"] - x["baseline"]["f1"] for x in runs]
 print(f"synthetic_human - human F1: {stat(gain)} (positive on {sum(g > 0 for g in gain)} of {len(gain)} seeds)")
 print(f"human - baseline F1: {stat(over)}")
+if all("synthetic_random_human" in x for x in runs):
+    control = [x["synthetic_random_human"]["f1"] - x["human"]["f1"] for x in runs]
+    print(f"control (as many unfiltered + human) - human F1: {stat(control)}")
 PY
