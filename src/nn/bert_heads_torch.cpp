@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "nn/activation_torch.h"
+#include "nn/linear_torch.h"
 #include "nn/norm_torch.h"
 
 namespace frugal {
@@ -56,8 +57,8 @@ torch::Tensor BertForAnswerSpansImpl::forward(const torch::Tensor& input_ids, co
 torch::Tensor BertForAnswerSpansImpl::from_hidden(const torch::Tensor& hidden, const torch::Tensor& allowed) {
   const auto h = hidden.size(-1), seq = hidden.size(1);
   // dense([a; b]) = a W_s^T + b W_e^T + bias, with W = [W_s | W_e].
-  const auto from_start = torch::nn::functional::linear(hidden, dense->weight.narrow(1, 0, h), dense->bias);
-  const auto from_end = torch::nn::functional::linear(hidden, dense->weight.narrow(1, h, h));
+  const auto from_start = linear_per_sequence(hidden, dense->weight.narrow(1, 0, h), dense->bias);
+  const auto from_end = linear_per_sequence(hidden, dense->weight.narrow(1, h, h));
   const auto lowest = std::numeric_limits<float>::lowest();
   const auto allowed_bool = allowed.to(torch::kBool);
   std::vector<torch::Tensor> by_length;

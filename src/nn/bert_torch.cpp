@@ -140,7 +140,7 @@ torch::Tensor BertForMaskedLMImpl::forward(const torch::Tensor& input_ids, const
 
 torch::Tensor BertForMaskedLMImpl::from_hidden(const torch::Tensor& hidden) {
   const auto h = norm_fp32(*transform_norm, apply_activation(transform_dense(hidden), act));
-  return torch::nn::functional::linear(h, bert->embeddings->word_embeddings->weight, decoder_bias);
+  return linear_per_sequence(h, bert->embeddings->word_embeddings->weight, decoder_bias);
 }
 
 void init_hf_weights(torch::nn::Module& module, double std) {

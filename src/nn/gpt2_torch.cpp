@@ -138,7 +138,7 @@ Gpt2LMHeadModelImpl::Gpt2LMHeadModelImpl(const Gpt2Config& c) {
 }
 
 torch::Tensor Gpt2LMHeadModelImpl::logits(const torch::Tensor& hidden) {
-  return torch::nn::functional::linear(hidden, transformer->wte->weight);
+  return linear_per_sequence(hidden, transformer->wte->weight);
 }
 
 torch::Tensor Gpt2LMHeadModelImpl::forward(const Gpt2Inputs& in, KVCache* cache) {

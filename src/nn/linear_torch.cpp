@@ -90,6 +90,10 @@ torch::Tensor matmul_per_sequence(const torch::Tensor& a, const torch::Tensor& b
   return torch::cat(parts, 0);
 }
 
+torch::Tensor linear_per_sequence(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+  return multiply_per_sequence(x, [&](const torch::Tensor& part) { return torch::nn::functional::linear(part, weight, bias); });
+}
+
 torch::Tensor LinearImpl::forward(const torch::Tensor& input) {
   return multiply_per_sequence(input, [this](const torch::Tensor& x) {
     if (!packed_) return torch::nn::LinearImpl::forward(x);

@@ -55,6 +55,9 @@ class SequenceWiseProducts {
 torch::Tensor multiply_per_sequence(const torch::Tensor& x, const std::function<torch::Tensor(const torch::Tensor&)>& multiply);
 // torch::matmul(a, b) for (batch, ...) operands, sequence by sequence while the scope is active.
 torch::Tensor matmul_per_sequence(const torch::Tensor& a, const torch::Tensor& b);
+// F::linear(x, weight, bias) for weights that are no Linear layer (tied output embeddings, a
+// layer's slice), sequence by sequence while the scope is active.
+torch::Tensor linear_per_sequence(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias = {});
 
 class LinearImpl : public torch::nn::LinearImpl, public Int8Quantizable {
  public:
