@@ -3,14 +3,20 @@
 # "LR:EPOCHS" setting given, scored on C (held out) and on B itself (does it fit its own data?),
 # on the parts of a finished `frugal demo` run.
 # Usage: experiments/qa-quality/qa_finetune.sh DEMO_DIR WORK_DIR INIT LR:EPOCHS...   (SEED, FRUGAL override;
-#   QA_FLAGS adds qa train options, e.g. QA_FLAGS=--lexical-match)
+#   QA_FLAGS adds qa train options, e.g. QA_FLAGS=--lexical-match). INIT is a model directory, or a
+#   BertConfig JSON file for a randomly initialised reader (its WordPiece vocabulary: TOKENIZER,
+#   default models/bert/vocab.txt).
 #   experiments/qa-quality/qa_finetune.sh runs/demo runs/qa-ft models/bert 3e-4:2 1e-3:2 1e-3:4
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 frugal=${FRUGAL:-$root/build/frugal}
 demo=$(cd "$1" && pwd)
 mkdir -p "$2" && work=$(cd "$2" && pwd)
-init=$(cd "$3" && pwd)
+if [ -f "$3" ]; then
+  model_start=(--model-config "$(realpath "$3")" --tokenizer "$(realpath "${TOKENIZER:-$root/models/bert/vocab.txt}")")
+else
+  model_start=(--init "$(cd "$3" && pwd)")
+fi
 shift 3
 seed=${SEED:-1}
 f() { "$frugal" --no-progress "$@"; }
@@ -20,7 +26,7 @@ for setting in "$@"; do
   lr=${setting%%:*} epochs=${setting##*:}
   dir="$work/lr$lr-ep$epochs"
   start=$(date +%s.%N)
-  f qa train --train "$demo/parts/B.json" --init "$init" --epochs "$epochs" --batch-size 16 --lr "$lr" --seed "$seed" \
+  f qa train --train "$demo/parts/B.json" "${model_start[@]}" --epochs "$epochs" --batch-size 16 --lr "$lr" --seed "$seed" \
     --no-resume --max-length 256 --stride 64 ${QA_FLAGS:-} --out "$dir" > "$dir.log" 2>&1 || { tail -n 3 "$dir.log"; exit 1; }
   seconds=$(echo "$(date +%s.%N) - $start" | bc)
   for part in C B; do
