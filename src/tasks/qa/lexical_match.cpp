@@ -49,7 +49,7 @@ bool is_lexical_match_scheme(std::int64_t types) {
 
 namespace {
 
-// 0, 1, 2, 3-4, 5-8, farther or none: kDistanceBuckets.
+// Words to the nearest match -> the distance scheme's six buckets: 0, 1, 2, 3-4, 5-8, farther or none.
 std::int32_t distance_bucket(std::size_t d) {
   if (d <= 2) return static_cast<std::int32_t>(d);
   if (d <= 4) return 3;
@@ -78,9 +78,12 @@ std::vector<std::int32_t> lexical_match_per_code_point(const std::string& contex
   const auto words = split_lexical_words(context);
   if (types == 0 || words.empty()) return match;
   const std::size_t n = words.size();
+  // Each word's key once: stemming is the costly part, and the sentence counts reuse it.
+  std::vector<std::string> keys(n);
   std::vector<std::int32_t> word_match(n, kNoLexicalMatch);
   for (std::size_t i = 0; i < n; ++i) {
-    if (asked.count(key(words[i]))) word_match[i] = lexical_stopwords().count(words[i].key) ? kStopwordMatch : kContentMatch;
+    keys[i] = key(words[i]);
+    if (asked.count(keys[i])) word_match[i] = lexical_stopwords().count(words[i].key) ? kStopwordMatch : kContentMatch;
   }
   // The id of each word without its own match, which the separators after it share.
   std::vector<std::int32_t> context_id(n, 0);
@@ -88,7 +91,7 @@ std::vector<std::int32_t> lexical_match_per_code_point(const std::string& contex
     // Distinct content words of the question per sentence, and the best sentence's count.
     std::vector<std::unordered_set<std::string>> shared(words.back().sentence + 1);
     for (std::size_t i = 0; i < n; ++i) {
-      if (word_match[i] == kContentMatch) shared[words[i].sentence].insert(key(words[i]));
+      if (word_match[i] == kContentMatch) shared[words[i].sentence].insert(keys[i]);
     }
     std::size_t best = 0;
     for (const auto& s : shared) best = std::max(best, s.size());

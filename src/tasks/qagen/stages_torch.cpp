@@ -295,6 +295,7 @@ nlohmann::json run_filter_stage(const std::string& model_dir, const std::string&
                                                {"max_length", options.max_length},
                                                {"stride", options.stride},
                                                {"max_answer_length", options.max_answer_length}};
+  const QaFeatureOptions windows{options.max_length, options.stride, 64, lexical_match_types_of(model)};
   auto stats = run_chunks<Record>("filter", out, record_stream(questions_path), run,
                                   stage_fingerprint("filter", questions_path, model_dir, fingerprint_options, run),
                                   [&](std::vector<Record>& records, const std::vector<std::size_t>& units, std::size_t& outputs) {
@@ -306,8 +307,7 @@ nlohmann::json run_filter_stage(const std::string& model_dir, const std::string&
       q.question = record_string(records[i].value, "question", questions_path, records[i].line);
       questions.push_back(std::move(q));
     }
-    const auto features =
-        make_qa_features(tokenizer, questions, {options.max_length, options.stride, 64, lexical_match_types_of(model)}, nullptr, run.threads);
+    const auto features = make_qa_features(tokenizer, questions, windows, nullptr, run.threads);
     QaPredictOptions po;
     po.max_length = options.max_length;
     po.threads = run.threads;
