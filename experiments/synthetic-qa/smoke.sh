@@ -38,6 +38,17 @@ json.dump({"paragraphs": "paragraphs.txt", "work_dir": "gen", "answer_model": "a
 PY
 f qagen run --config pipeline.json
 f squad validate gen/synthetic-unfiltered.json
+# The rule-based generator in the same pipeline: no question model, a cloze question per answer.
+"$python" - "$work" <<'PY'
+import json, sys
+p = json.load(open(f"{sys.argv[1]}/pipeline.json"))
+del p["question_model"]
+p.update({"work_dir": "gen-cloze", "question_generator": "cloze", "cloze": {"words_each_side": 8}})
+json.dump(p, open(f"{sys.argv[1]}/pipeline-cloze.json", "w"), indent=1)
+PY
+f qagen run --config pipeline-cloze.json
+f squad validate gen-cloze/synthetic-unfiltered.json
+[ "$(wc -l < gen-cloze/questions.jsonl)" -gt 40 ] || { echo "cloze: too few questions"; exit 1; }
 # A stage killed after its second chunk resumes and ends with the same bytes as an uninterrupted run.
 f qagen questions --model questions/model --input gen/answers.jsonl --per-answer 2 --seed 1 --chunk 8 --out q-straight.jsonl > /dev/null
 set +e
@@ -73,6 +84,9 @@ invariant() {
 invariant answers qagen answers --model answers/model --input paragraphs.txt --per-context 3 --max-length 192 --seed 1
 invariant questions qagen questions --model questions/model --input inv-answers.jsonl --per-answer 2 --max-new-tokens 16 --seed 1
 invariant filter qagen filter --model qa/model --input inv-questions.jsonl
+invariant cloze qagen cloze --input inv-answers.jsonl
+invariant copy qagen questions --model questions/model --input inv-answers.jsonl --per-answer 2 --max-new-tokens 16 --seed 1 --copy-bonus 3
+! cmp -s inv-questions.jsonl inv-copy.jsonl || { echo "--copy-bonus changed nothing"; exit 1; }
 # A finished stage is reused only by the same run, and says so; another seed is refused.
 expect_refusal() {  # PATTERN COMMAND...: exit code 2 with PATTERN on stderr
   local pattern=$1; shift

@@ -74,17 +74,25 @@ void question_sampling_from(const nlohmann::json& j, QuestionSamplingOptions& o,
   get(j, "seed", o.seed, file);
   get(j, "batch_size", o.batch_size, file);
   get(j, "use_cache", o.use_cache, file);
+  get(j, "copy_bonus", o.copy_bonus, file);
+  get(j, "copy_window", o.copy_window, file);
 }
 
 int run_pipeline(const std::string& config_path, const std::string& shard_text, const GlobalOptions& global) {
   const auto text = read_file(config_path);
   const auto c = parse_nlohmann_text(text, config_path);
   const std::set<std::string> known = {"paragraphs", "work_dir", "answer_model", "question_model", "filter_model", "answers",
-                                       "questions", "filter", "chunk", "shard", "max_length", "stride", "precision", "device", "comment"};
+                                       "questions", "filter", "question_generator", "cloze", "chunk", "shard", "max_length", "stride", "precision", "device", "comment"};
   for (const auto& [k, v] : c.items()) {
     if (!known.count(k)) throw InputError(InputLocation{config_path, 0, 0, k}, "unknown key");
   }
+  std::string generator = "gpt2";
+  get(c, "question_generator", generator, config_path);
+  if (generator != "gpt2" && generator != "cloze") {
+    throw InputError(InputLocation{config_path, 0, 0, "question_generator"}, "must be gpt2 or cloze, not '" + generator + "'");
+  }
   for (const char* k : {"paragraphs", "work_dir", "answer_model", "question_model", "filter_model"}) {
+    if (generator == "cloze" && std::string(k) == "question_model") continue;
     if (!c.contains(k) || !c[k].is_string()) throw InputError(InputLocation{config_path, 0, 0, k}, "required (a string)");
   }
   // Relative paths in the config are relative to the config file.
@@ -113,6 +121,8 @@ int run_pipeline(const std::string& config_path, const std::string& shard_text, 
   if (c.contains("answers")) answer_sampling_from(c["answers"], as, config_path);
   QuestionSamplingOptions qs;
   if (c.contains("questions")) question_sampling_from(c["questions"], qs, config_path);
+  ClozeQuestionOptions co;
+  if (c.contains("cloze")) get(c["cloze"], "words_each_side", co.words_each_side, config_path);
   FilterOptions fo;
   if (c.contains("filter")) {
     get(c["filter"], "mode", fo.mode, config_path);
@@ -129,7 +139,8 @@ int run_pipeline(const std::string& config_path, const std::string& shard_text, 
   // Later stages cover everything this shard produced: no further sharding.
   StageRun all = run;
   all.shard = Shard{};
-  report["questions"] = run_question_stage(path("question_model"), answers, questions, qs, QuestionFeatureOptions{}, all);
+  report["questions"] = generator == "cloze" ? run_cloze_question_stage(answers, questions, co, all)
+                                             : run_question_stage(path("question_model"), answers, questions, qs, QuestionFeatureOptions{}, all);
   report["filter"] = run_filter_stage(path("filter_model"), questions, filtered, fo, all);
   report["synthetic"] = write_synthetic_squad(filtered, work + "/synthetic" + suffix + ".json", false);
   report["synthetic_unfiltered"] = write_synthetic_squad(filtered, work + "/synthetic-unfiltered" + suffix + ".json", true);
@@ -149,7 +160,7 @@ int run_pipeline(const std::string& config_path, const std::string& shard_text, 
   std::cout << fmt::format("paragraphs {} -> candidate answers {} -> questions {} -> kept {} ({:.1f}%)\n", paragraphs,
                            s["candidate_answers"].dump(), s["questions"].dump(), s["kept"].dump(), s["kept_percent"].get<double>());
   std::cout << fmt::format("throughput: {:.2f} paragraphs/s, {:.2f} questions generated/s (answer stage {:.1f} s, question stage {:.1f} s, filter {:.1f} s)\n",
-                           s["paragraphs_per_s"].get<double>(), report["questions"].value("inputs_per_s", 0.0) * qs.per_answer,
+                           s["paragraphs_per_s"].get<double>(), report["questions"].value("inputs_per_s", 0.0) * (generator == "cloze" ? 1 : qs.per_answer),
                            report["answers"].value("seconds", 0.0), report["questions"].value("seconds", 0.0),
                            report["filter"].value("seconds", 0.0));
   std::cout << "report: " << work << "/report" << suffix << ".json, data: " << work << "/synthetic" << suffix << ".json\n";
@@ -187,6 +198,11 @@ void register_qagen_stage_commands(CLI::App& qagen, CommandTable& table, const G
   questions->add_option("--top-p", qs->top_p, "Nucleus sampling mass")->capture_default_str();
   questions->add_option("--temperature", qs->temperature, "Temperature (0: greedy)")->capture_default_str();
   questions->add_option("--max-new-tokens", qs->max_new_tokens, "Longest question")->capture_default_str();
+  questions->add_option("--copy-bonus", qs->copy_bonus,
+                        "Added to the logits of the context's tokens near the answer before sampling (a copy prior; 0: off)")
+      ->capture_default_str();
+  questions->add_option("--copy-window", qs->copy_window, "Context tokens on each side of the answer that --copy-bonus favours")
+      ->capture_default_str();
   questions->add_option("--batch-size", qs->batch_size, "Sequences generated together")->capture_default_str();
   questions->add_option("--seed", qs->seed, "Sampling seed")->capture_default_str();
   questions->add_flag("--no-cache", [qs](std::int64_t) { qs->use_cache = false; },
@@ -194,6 +210,20 @@ void register_qagen_stage_commands(CLI::App& qagen, CommandTable& table, const G
   set_example(questions, "  frugal qagen questions --model runs/questions/model --input answers.jsonl --per-answer 2 --seed 1 --out questions.jsonl");
   table.add(questions, [qa, qs, &global] {
     std::cout << run_question_stage(qa->model, qa->input, qa->out, *qs, QuestionFeatureOptions{}, stage_run(*qa, global)).dump() << "\n";
+    return 0;
+  });
+
+  auto* cloze = qagen.add_subcommand("cloze", "Rule-based questions for answers: the answer's sentence with a wh-word for the answer (no model)");
+  auto ca = std::make_shared<StageArgs>();
+  auto co = std::make_shared<ClozeQuestionOptions>();
+  cloze->add_option("--input", ca->input, "answers JSONL (frugal qagen answers)")->required()->check(CLI::ExistingFile);
+  cloze->add_option("--out", ca->out, "questions JSONL (as frugal qagen questions writes)")->required();
+  cloze->add_option("--shard", ca->shard, "i/n: process only input units with index % n == i")->capture_default_str();
+  cloze->add_option("--chunk", ca->chunk, "Input units per committed chunk (resume granularity)")->capture_default_str();
+  cloze->add_option("--words-each-side", co->words_each_side, "Words of the answer's sentence kept before and after it")->capture_default_str();
+  set_example(cloze, "  frugal qagen cloze --input answers.jsonl --out questions.jsonl");
+  table.add(cloze, [ca, co, &global] {
+    std::cout << run_cloze_question_stage(ca->input, ca->out, *co, stage_run(*ca, global)).dump() << "\n";
     return 0;
   });
 

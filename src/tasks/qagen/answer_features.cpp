@@ -1,5 +1,6 @@
 #include "tasks/qagen/answer_features.h"
 
+#include <cctype>
 #include <set>
 
 #include "core/parallel.h"
@@ -83,6 +84,17 @@ std::vector<AnswerFeature> make_answer_features(Tokenizer& tokenizer, const std:
   stats.windows = features.size();
   if (stats_out) *stats_out = stats;
   return features;
+}
+
+std::vector<bool> answer_word_edges(const std::string& text) {
+  const CodePointIndex index(text);
+  const auto word_char = [&](std::size_t cp) {
+    const auto c = static_cast<unsigned char>(text[index.byte_offset(cp)]);
+    return c >= 0x80 || std::isalnum(c);
+  };
+  std::vector<bool> edges(index.size() + 1, true);
+  for (std::size_t cp = 1; cp < index.size(); ++cp) edges[cp] = !(word_char(cp - 1) && word_char(cp));
+  return edges;
 }
 
 }  // namespace frugal

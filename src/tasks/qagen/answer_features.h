@@ -41,4 +41,8 @@ std::vector<AnswerFeature> make_answer_features(Tokenizer& tokenizer, const std:
                                                 const AnswerFeatureOptions& options, AnswerFeatureStats* stats = nullptr,
                                                 int threads = 1);
 
+// Per code point offset 0..n of `text`: false inside a word (a letter or digit on both sides;
+// non-ASCII code points count as letters). Generated answers start and end at word edges.
+std::vector<bool> answer_word_edges(const std::string& text);
+
 }  // namespace frugal

@@ -90,6 +90,10 @@ std::vector<std::vector<GeneratedAnswer>> sample_answers(Model& model, const std
   // One window per forward: its bits depend on the window alone (nn/fixed_shape_batches.h).
   const auto batches = plan_fixed_shape_batches(lengths, {}, 1, options.max_length);
   std::vector<torch::Tensor> batch_probs(batches.size());
+  // Whether a code point offset of each context lies between words: WordPiece can start or end
+  // a span inside a word ("er II" of "Roger II"), which is never an answer.
+  std::vector<std::vector<bool>> at_word_edge(contexts.size());
+  for (std::size_t c = 0; c < contexts.size(); ++c) at_word_edge[c] = answer_word_edges(contexts[c].context);
   run_invariant_batches(batches.size(), options.threads, device, [&](std::size_t b) {
     const auto in = collate_answers(features, batches[b].slots, model.pad_token_id(), device, batches[b].length);
     auto logits = m->forward(in.input_ids, in.token_type_ids, in.attention_mask, in.allowed).to(torch::kCPU, torch::kFloat32);
@@ -109,6 +113,8 @@ std::vector<std::vector<GeneratedAnswer>> sample_answers(Model& model, const std
         const auto s = k / max_span, e = s + k % max_span;
         if (e >= seq || f.context_begin[static_cast<std::size_t>(s)] < 0 || f.context_begin[static_cast<std::size_t>(e)] < 0) continue;
         const std::pair<std::int64_t, std::int64_t> key{f.context_begin[static_cast<std::size_t>(s)], f.context_end[static_cast<std::size_t>(e)]};
+        const auto& edges = at_word_edge[f.context];
+        if (!edges[static_cast<std::size_t>(key.first)] || !edges[static_cast<std::size_t>(key.second)]) continue;
         auto& v = table[key];
         v = std::max(v, static_cast<double>(p[k]));
       }

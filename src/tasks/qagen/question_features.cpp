@@ -1,6 +1,7 @@
 #include "tasks/qagen/question_features.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "core/error.h"
 #include "core/utf8.h"
@@ -72,6 +73,30 @@ QuestionFeature question_example(const Tokenizer& tokenizer, const QuestionToken
   f.ids.push_back(special.eos);
   f.types.push_back(kQuestionType);
   return f;
+}
+
+// The copy prior's tokens of one prompt: context tokens (before the first <sep>) within `window`
+// tokens of the answer span (the context's kAnswerType tokens), minus the answer's own ids.
+std::vector<std::int32_t> question_copy_tokens(const QuestionFeature& f, std::int32_t sep, std::size_t window) {
+  const auto context_end = static_cast<std::int64_t>(std::find(f.ids.begin(), f.ids.end(), sep) - f.ids.begin());
+  std::int64_t first = -1, last = -1;
+  for (std::int64_t t = 0; t < context_end; ++t) {
+    if (f.types[static_cast<std::size_t>(t)] != kAnswerType) continue;
+    if (first < 0) first = t;
+    last = t;
+  }
+  if (first < 0) return {};
+  std::vector<std::int32_t> answer(f.ids.begin() + first, f.ids.begin() + last + 1), copy;
+  const auto w = static_cast<std::int64_t>(window);
+  for (auto t = std::max<std::int64_t>(0, first - w); t < std::min(context_end, last + 1 + w); ++t) {
+    if (f.types[static_cast<std::size_t>(t)] == kTextType) copy.push_back(f.ids[static_cast<std::size_t>(t)]);
+  }
+  std::sort(answer.begin(), answer.end());
+  std::sort(copy.begin(), copy.end());
+  copy.erase(std::unique(copy.begin(), copy.end()), copy.end());
+  std::vector<std::int32_t> out;
+  std::set_difference(copy.begin(), copy.end(), answer.begin(), answer.end(), std::back_inserter(out));
+  return out;
 }
 
 }  // namespace frugal

@@ -43,4 +43,8 @@ QuestionFeature question_prompt(const Tokenizer& tokenizer, const QuestionTokens
 QuestionFeature question_example(const Tokenizer& tokenizer, const QuestionTokens& special, const QuestionPrompt& prompt,
                                  const std::string& question, const QuestionFeatureOptions& options);
 
+// The copy prior's token ids for a prompt (QuestionSamplingOptions::copy_bonus): the context's
+// tokens within `window` tokens of the answer span, minus the answer's own ids; sorted, unique.
+std::vector<std::int32_t> question_copy_tokens(const QuestionFeature& prompt, std::int32_t sep, std::size_t window);
+
 }  // namespace frugal

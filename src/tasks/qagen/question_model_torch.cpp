@@ -64,11 +64,21 @@ namespace {
 
 // Samples one id from logits (CPU floats) with temperature / top-k / top-p; returns the id
 // and its log-probability under the untempered distribution.
-std::pair<std::int32_t, double> sample_token(const float* logits, std::int64_t vocab, const QuestionSamplingOptions& o, Rng& rng) {
-  const float top = *std::max_element(logits, logits + vocab);
+// `copy` holds the copy-prior token ids (sorted, unique); they get o.copy_bonus before sampling.
+std::pair<std::int32_t, double> sample_token(const float* model_logits, std::int64_t vocab, const QuestionSamplingOptions& o,
+                                             const std::vector<std::int32_t>& copy, Rng& rng) {
+  const float model_top = *std::max_element(model_logits, model_logits + vocab);
   double z = 0;
-  for (std::int64_t i = 0; i < vocab; ++i) z += std::exp(static_cast<double>(logits[i] - top));
-  const double log_z = std::log(z) + top;
+  for (std::int64_t i = 0; i < vocab; ++i) z += std::exp(static_cast<double>(model_logits[i] - model_top));
+  const double log_z = std::log(z) + model_top;
+  std::vector<float> biased;
+  const float* logits = model_logits;
+  if (o.copy_bonus != 0 && !copy.empty()) {
+    biased.assign(model_logits, model_logits + vocab);
+    for (const auto id : copy) biased[static_cast<std::size_t>(id)] += static_cast<float>(o.copy_bonus);
+    logits = biased.data();
+  }
+  const float top = *std::max_element(logits, logits + vocab);
   std::int32_t pick = 0;
   if (o.temperature <= 0) {
     pick = static_cast<std::int32_t>(std::max_element(logits, logits + vocab) - logits);
@@ -97,7 +107,7 @@ std::pair<std::int32_t, double> sample_token(const float* logits, std::int64_t v
     for (; i + 1 < keep && u >= p[i]; ++i) u -= p[i];
     pick = ids[i];
   }
-  return {pick, static_cast<double>(logits[pick]) - log_z};
+  return {pick, static_cast<double>(model_logits[pick]) - log_z};
 }
 
 }  // namespace
@@ -153,6 +163,10 @@ std::vector<std::vector<GeneratedQuestion>> generate_questions(Model& model, con
       next_position[i][0] = static_cast<std::int64_t>(f.ids.size());
     }
     auto positions = (mask.cumsum(1) - 1).clamp_min(0);
+    std::vector<std::vector<std::int32_t>> copy(static_cast<std::size_t>(b));
+    if (options.copy_bonus != 0) {
+      for (std::size_t i = 0; i < members.size(); ++i) copy[i] = question_copy_tokens(prompts[rows[members[i]].first], special.sep, options.copy_window);
+    }
     std::vector<std::vector<std::int32_t>> generated(static_cast<std::size_t>(b));
     std::vector<double> log_probs(static_cast<std::size_t>(b), 0.0);
     std::vector<bool> done(static_cast<std::size_t>(b), false);
@@ -172,7 +186,7 @@ std::vector<std::vector<GeneratedQuestion>> generate_questions(Model& model, con
         if (done[ui]) continue;
         const auto [prompt, sample] = rows[members[ui]];
         Rng rng = Rng::for_item(options.seed, row_key(prompt, sample), static_cast<std::uint64_t>(step));
-        const auto [id, lp] = sample_token(host[i].data_ptr<float>(), host.size(1), options, rng);
+        const auto [id, lp] = sample_token(host[i].data_ptr<float>(), host.size(1), options, copy[ui], rng);
         next[i][0] = id;
         log_probs[ui] += lp;
         if (id == special.eos) {

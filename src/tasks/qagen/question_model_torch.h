@@ -28,6 +28,12 @@ struct QuestionSamplingOptions {
   std::size_t top_k = 0;     // 0: off
   double top_p = 0.9;        // 1: off
   double temperature = 1.0;  // 0: greedy
+  // Copy prior (a decoding-time stand-in for a pointer network, See et al. 2017): before
+  // sampling, add copy_bonus to the logit of every token of the context within copy_window
+  // tokens of the answer span, except the answer's own tokens. Human questions reuse the
+  // answer sentence's words; a small generator trained for minutes does not learn to. 0: off.
+  double copy_bonus = 0;
+  std::size_t copy_window = 32;
   std::uint64_t seed = 0;
   std::size_t batch_size = 32;  // rows per batch (fixed: short batches are filled)
   int threads = 1;              // workers, each running single-threaded math

@@ -246,7 +246,8 @@ nlohmann::json run_question_stage(const std::string& model_dir, const std::strin
   const nlohmann::json options = {{"per_answer", sampling.per_answer},   {"max_new_tokens", sampling.max_new_tokens},
                                    {"top_k", sampling.top_k},             {"top_p", sampling.top_p},
                                    {"temperature", sampling.temperature}, {"seed", sampling.seed},
-                                   {"batch_size", sampling.batch_size},   {"use_cache", sampling.use_cache}};
+                                   {"batch_size", sampling.batch_size},   {"use_cache", sampling.use_cache},
+                                   {"copy_bonus", sampling.copy_bonus},   {"copy_window", sampling.copy_window}};
   auto stats = run_chunks<Record>("questions", out, record_stream(answers_path), run,
                                   stage_fingerprint("questions", answers_path, model_dir, options, run),
                                   [&](std::vector<Record>& records, const std::vector<std::size_t>& units, std::size_t& outputs) {
@@ -281,6 +282,37 @@ nlohmann::json run_question_stage(const std::string& model_dir, const std::strin
     return text;
   });
   stats["answers_not_in_context"] = unusable;
+  return stats;
+}
+
+nlohmann::json run_cloze_question_stage(const std::string& answers_path, const std::string& out, const ClozeQuestionOptions& options,
+                                        const StageRun& run) {
+  std::size_t unusable = 0;
+  nlohmann::json fingerprint = {{"stage", "cloze-questions"},
+                                {"input", file_identity(answers_path)},
+                                {"options", {{"words_each_side", options.words_each_side}}},
+                                {"shard", fmt::format("{}/{}", run.shard.index, run.shard.count)}};
+  auto stats = run_chunks<Record>("questions", out, record_stream(answers_path), run, fingerprint,
+                                  [&](std::vector<Record>& records, const std::vector<std::size_t>&, std::size_t& outputs) {
+    std::string text;
+    for (auto& [r, line] : records) {
+      const auto question = cloze_question(record_string(r, "context", answers_path, line), record_string(r, "answer", answers_path, line),
+                                           record_int(r, "answer_start", answers_path, line), options);
+      if (question.empty()) {
+        ++unusable;
+        continue;
+      }
+      r["question"] = question;
+      r["question_log_probability"] = 0.0;
+      r["question_finished"] = true;
+      r["question_sample"] = 0;
+      r["question_model"] = "cloze";
+      text += jsonl(r);
+      ++outputs;
+    }
+    return text;
+  });
+  stats["answers_without_question"] = unusable;
   return stats;
 }
 

@@ -9,6 +9,7 @@
 #include "nn/model_dir_torch.h"
 #include "nn/precision_torch.h"
 #include "tasks/qagen/answer_model_torch.h"
+#include "tasks/qagen/cloze_questions.h"
 #include "tasks/qagen/question_model_torch.h"
 
 namespace frugal {
@@ -42,6 +43,10 @@ nlohmann::json run_answer_stage(const std::string& model_dir, const std::string&
 nlohmann::json run_question_stage(const std::string& model_dir, const std::string& answers, const std::string& out,
                                   const QuestionSamplingOptions& sampling, const QuestionFeatureOptions& features,
                                   const StageRun& run);
+// answers JSONL -> questions JSONL with one rule-based cloze question per answer (no model;
+// the records look like run_question_stage's, with question_model "cloze")
+nlohmann::json run_cloze_question_stage(const std::string& answers, const std::string& out, const ClozeQuestionOptions& options,
+                                        const StageRun& run);
 // questions JSONL -> filtered JSONL (every question, with the QA model's answer and the verdict)
 nlohmann::json run_filter_stage(const std::string& model_dir, const std::string& questions, const std::string& out,
                                 const FilterOptions& options, const StageRun& run);
