@@ -24,10 +24,11 @@ import json, sys, statistics
 work, seeds = sys.argv[1], sys.argv[2:]
 runs = [json.load(open(f"{work}/seed-{s}/results.json")) for s in seeds]
 rows = ["baseline", "human", "synthetic_unfiltered", "synthetic_filtered", "synthetic_random", "synthetic_human",
-        "synthetic_random_human"]
+        "synthetic_random_human", "synthetic_then_human"]
 def stat(vals):
     return f"{statistics.mean(vals):.2f} ({min(vals):.2f}–{max(vals):.2f})"
 print(f"seeds {', '.join(seeds)}; profile {runs[0]['profile']}; pretraining {runs[0]['pretrain']}; "
+      f"questions {runs[0].get('question_generator', 'gpt2')}; "
       f"{runs[0]['held_out_questions']} held-out questions")
 print("| trained on | questions (mean) | EM mean (min–max) | F1 mean (min–max) |")
 print("|---|---|---|---|")
@@ -46,4 +47,9 @@ print(f"human - baseline F1: {stat(over)}")
 if all("synthetic_random_human" in x for x in runs):
     control = [x["synthetic_random_human"]["f1"] - x["human"]["f1"] for x in runs]
     print(f"control (as many unfiltered + human) - human F1: {stat(control)}")
+if all("synthetic_then_human" in x for x in runs):
+    staged = [x["synthetic_then_human"]["f1"] - x["human"]["f1"] for x in runs]
+    print(f"staged (unfiltered, then human) - human F1: {stat(staged)} (positive on {sum(g > 0 for g in staged)} of {len(staged)} seeds)")
+    ratio = [100 * x["synthetic_unfiltered"]["f1"] / x["human"]["f1"] for x in runs]
+    print(f"synthetic unfiltered / human F1: {stat(ratio)} %")
 PY

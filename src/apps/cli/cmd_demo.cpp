@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "apps/cli/commands.h"
@@ -36,7 +37,7 @@ namespace frugal::cli {
 namespace {
 
 struct DemoArgs {
-  std::string out_dir = "frugal-demo", profile = "default", init, pretrain = "mlm";
+  std::string out_dir = "frugal-demo", profile = "default", init, pretrain = "mlm", question_generator;  // "": the profile's
   bool smoke = false, lexical_match = true, from_scratch = false;
   std::uint64_t seed = 1;
 };
@@ -152,6 +153,7 @@ SquadDataset merged(const SquadDataset& a, const SquadDataset& b) {
 
 struct Row {
   std::string key, label, data;  // data: training SQuAD JSON ("" for the baseline)
+  std::string init_row;          // the row whose QA model this one starts from ("": the BERT)
   std::size_t questions = 0;
 };
 
@@ -174,6 +176,8 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   if (shipped) args.init = shipped_models();
   const bool lexical = args.lexical_match;
   if (args.pretrain != "mlm" && args.pretrain != "electra") throw InputError("--pretrain must be mlm or electra");
+  const auto generator = args.question_generator.empty() ? profile.question_generator : args.question_generator;
+  if (generator != "gpt2" && generator != "cloze") throw InputError("--question-generator must be gpt2 or cloze");
   const auto out = fs::absolute(args.out_dir).string();
   const auto p = [&](const std::string& rel) { return out + "/" + rel; };
   fs::create_directories(p("parts"));
@@ -234,17 +238,19 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
             std::vector<std::string>{"qagen", "train-answers", "--train", p("parts/A.json"), "--init", bert_dir, "--epochs", epochs,
                                      "--batch-size", "16", "--lr", "3e-4", "--seed", seed, "--no-resume", "--out", p("answers")} +
                 window + on_device);
-  steps.run("question generator on part A",
-            std::vector<std::string>{"qagen", "train-questions", "--train", p("parts/A.json"), "--init", gpt2_dir, "--epochs", epochs,
-                                     "--batch-size", "16", "--lr", "5e-4", "--seed", seed, "--no-resume", "--out", p("questions")} +
-                on_device);
-  const auto qa_train = [&](const std::string& train, const std::string& dir, const std::string& qa_epochs) {
-    return std::vector<std::string>{"qa", "train", "--train", train, "--init", bert_dir, "--epochs", qa_epochs, "--batch-size",
+  if (generator == "gpt2") {
+    steps.run("question generator on part A",
+              std::vector<std::string>{"qagen", "train-questions", "--train", p("parts/A.json"), "--init", gpt2_dir, "--epochs", epochs,
+                                       "--batch-size", "16", "--lr", "5e-4", "--seed", seed, "--no-resume", "--out", p("questions")} +
+                  on_device);
+  }
+  const auto qa_train = [&](const std::string& train, const std::string& dir, const std::string& qa_epochs, const std::string& init) {
+    return std::vector<std::string>{"qa", "train", "--train", train, "--init", init, "--epochs", qa_epochs, "--batch-size",
                                     std::to_string(profile.qa_batch), "--lr", fmt::format("{}", profile.qa_lr), "--seed", seed,
                                     "--no-resume", "--out", dir} +
            lexical_flag + window + on_device;
   };
-  steps.run("filter QA model on part A", qa_train(p("parts/A.json"), p("filter"), epochs));
+  steps.run("filter QA model on part A", qa_train(p("parts/A.json"), p("filter"), epochs, bert_dir));
 
   // Human questions: all of B. The generator gets the contexts of B's first paragraphs.
   const auto b_generated = first_paragraphs(parts[1], profile.generated_paragraphs);
@@ -262,6 +268,12 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
                                // The paper's exact-match filter; the smoke run's tiny models rarely agree
                                // exactly, so it keeps pairs with F1 >= 0.3 to exercise every step.
                                {"filter", args.smoke ? nlohmann::json{{"mode", "f1"}, {"f1_threshold", 0.3}} : nlohmann::json{{"mode", "exact"}}}};
+    if (generator == "cloze") {
+      pipeline.erase("question_model");
+      pipeline.erase("questions");
+      pipeline["question_generator"] = "cloze";
+      pipeline["cloze"] = {{"words_each_side", 10}};
+    }
     write_file_atomic(p("pipeline.json"), pipeline.dump(2) + "\n");
     // Every run of the demo retrains the generators, so stages of an earlier run (made by other
     // models) are removed rather than refused; training steps run with --no-resume likewise.
@@ -282,8 +294,11 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
                            {"synthetic_filtered", "B, synthetic, filtered (round trip)", p("generated/synthetic.json")},
                            {"synthetic_random", "B, synthetic, unfiltered, as many as kept", p("parts/synthetic-random.json")},
                            {"synthetic_human", "B, synthetic filtered + human", p("parts/synthetic-human.json")},
-                           {"synthetic_random_human", "B, as many unfiltered + human (control)", p("parts/synthetic-random-human.json")}};
+                           {"synthetic_random_human", "B, as many unfiltered + human (control)", p("parts/synthetic-random-human.json")},
+                           // Staged (Puri et al.'s synthetic-then-human): the unfiltered model fine-tuned on B.
+                           {"synthetic_then_human", "B human, after synthetic unfiltered (staged)", p("parts/B.json"), "synthetic_unfiltered"}};
   const std::string qa_epochs = std::to_string(profile.qa_epochs);
+  std::set<std::string> trained;  // rows whose QA model this run trained
   for (auto& row : rows) {
     const auto predictions = p("pred-" + row.key + ".json");
     if (row.data.empty()) {
@@ -296,7 +311,10 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
       write_file_atomic(predictions, "{}\n");
       continue;
     }
-    steps.run("QA model on " + row.label, qa_train(row.data, p("qa-" + row.key), qa_epochs));
+    // A staged row whose first stage had no questions starts from the BERT, like the human row.
+    const auto init = trained.count(row.init_row) ? p("qa-" + row.init_row + "/model") : bert_dir;
+    steps.run("QA model on " + row.label, qa_train(row.data, p("qa-" + row.key), qa_epochs, init));
+    trained.insert(row.key);
     steps.run("answer part C with the " + row.key + " model",
               std::vector<std::string>{"qa", "predict", "--model", p("qa-" + row.key + "/model"), "--data", p("parts/C.json"), "--out",
                                        predictions, "--device", profile.device} +
@@ -306,9 +324,9 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   const auto report = nlohmann::json::parse(read_file(p("generated/report.json")));
   const auto& sum = report["summary"];
   const double kept_fraction = sum["questions"].get<double>() > 0 ? sum["kept"].get<double>() / sum["questions"].get<double>() : 0.0;
-  std::cout << fmt::format("\n== synthetic QA demo, profile {} (seed {}, {}{}), scored on part C ({} questions), official SQuAD v1.1 metric\n",
+  std::cout << fmt::format("\n== synthetic QA demo, profile {} (seed {}, {}{}, {} questions), scored on part C ({} questions), official SQuAD v1.1 metric\n",
                            profile.name, args.seed, args.init.empty() ? "pretrained here with " + args.pretrain : "--init " + args.init,
-                           lexical ? ", lexical-match features" : "", c.num_questions());
+                           lexical ? ", lexical-match features" : "", generator, c.num_questions());
   std::cout << fmt::format("{:<44} {:>10} {:>8} {:>8}\n", "QA model trained on", "questions", "EM", "F1");
   nlohmann::json results;
   for (const auto& row : rows) {
@@ -342,6 +360,7 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   results["seed"] = args.seed;
   results["pretrain"] = args.init.empty() ? args.pretrain : "init:" + args.init;
   results["lexical_match"] = lexical;
+  results["question_generator"] = generator;
   results["held_out_questions"] = c.num_questions();
   results["generation"] = sum;
   results["samples"] = samples;
@@ -370,6 +389,9 @@ void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptio
   demo->add_flag("--lexical-match,!--no-lexical-match", args->lexical_match,
                  "QA models (and the filter) with lexical-match features (word, sentence and distance to a match; on by "
                  "default: +7 F1 at the default size, docs/results.md)");
+  demo->add_option("--question-generator", args->question_generator,
+                   "gpt2 (a GPT-2 trained on part A's questions, Puri et al. 2020) or cloze (rule-based: the answer's sentence "
+                   "with a wh-word, Lewis et al. 2019; no generator to train). Default: the profile's (cloze on CPU, gpt2 on gpu)");
   demo->add_option("--seed", args->seed, "Seed of every step")->capture_default_str();
   set_example(demo, "  frugal --mirror ../shared/data demo --out /tmp/demo\n"
                     "  frugal --mirror ../shared/data demo --profile full --pretrain electra --out /tmp/demo-full\n"

@@ -26,7 +26,9 @@ std::vector<DemoProfile> profiles() {
   DemoProfile standard;
   standard.name = "default";
   standard.articles = 8;
-  standard.generated_paragraphs = 150;
+  // Cloze questions cost nothing to write: every paragraph of B gets them.
+  standard.generated_paragraphs = 0;
+  standard.question_generator = "cloze";
   standard.corpus_sources = {"squad-v1.1-dev", "wordnet"};
   standard.corpus_docs = 20000;
   standard.vocab = 8000;
@@ -68,6 +70,7 @@ std::vector<DemoProfile> profiles() {
   gpu.qa_batch = 32;
   gpu.qa_lr = 2e-4;
   gpu.max_length = 384;
+  gpu.question_generator = "gpt2";  // larger, longer-trained generators: Puri et al.'s setting
   gpu.device = "cuda";
   gpu.autocast = "bf16";
   all.push_back(gpu);
