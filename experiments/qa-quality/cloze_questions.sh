@@ -2,9 +2,11 @@
 # Rule-based cloze questions (frugal qagen cloze) in place of the GPT-2 generator, on finished
 # default-profile demo runs: each run's own answer model (now on all of B's paragraphs, or the
 # first PARAGRAPHS) and filter, then the demo's rows on C — unfiltered, filtered, filtered + B's
-# human questions, and the control: as many unfiltered pairs + B.
+# human questions, the control (as many unfiltered pairs + B) and staged (the unfiltered model
+# fine-tuned on B).
 # Usage: experiments/qa-quality/cloze_questions.sh SEEDS_DIR WORK_DIR
-#   (SEEDS="1 2 3", PARAGRAPHS=0 (all of B), PER_CONTEXT=4, WORDS=10, FILTER=exact, FRUGAL override)
+#   (SEEDS="1 2 3", PARAGRAPHS=0 (all of B), PER_CONTEXT=4, MAX_WORDS=0 (answers: any length), WORDS=10,
+#    FILTER=exact, FRUGAL override)
 #   SEEDS_DIR: experiments/qa-quality/seeds.sh's work dir (SEEDS_DIR/seed-N are demo runs)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,15 +18,16 @@ f() { "$frugal" --mirror "$mirror" --no-progress "$@"; }
 for s in ${SEEDS:-1 2 3}; do
   run=$seeds_dir/seed-$s w=$work/seed-$s
   rm -rf "$w" && mkdir -p "$w" && cd "$w"
-  python3 - "$run" "${PARAGRAPHS:-0}" "${PER_CONTEXT:-4}" "${WORDS:-10}" "${FILTER:-exact}" "$s" <<'PY'
+  python3 - "$run" "${PARAGRAPHS:-0}" "${PER_CONTEXT:-4}" "${WORDS:-10}" "${FILTER:-exact}" "$s" "${MAX_WORDS:-0}" <<'PY'
 import json, sys
 run, n, per_context, words, mode, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], int(sys.argv[6])
+max_words = int(sys.argv[7])
 b = json.load(open(f"{run}/parts/B.json"))
 contexts = [p["context"] for a in b["data"] for p in a["paragraphs"]]
 open("paragraphs.txt", "w").write("".join(c.replace("\n", " ") + "\n" for c in (contexts[:n] if n else contexts)))
 json.dump({"paragraphs": "paragraphs.txt", "work_dir": "generated", "answer_model": f"{run}/answers/model",
            "question_generator": "cloze", "cloze": {"words_each_side": words}, "filter_model": f"{run}/filter/model",
-           "answers": {"per_context": per_context, "top_p": 0.9, "seed": seed}, "filter": {"mode": mode},
+           "answers": {"per_context": per_context, "top_p": 0.9, "seed": seed, "max_words": max_words}, "filter": {"mode": mode},
            "max_length": 256, "stride": 64, "chunk": 32}, open("pipeline.json", "w"), indent=1)
 PY
   f qagen run --config pipeline.json > run.log 2>&1
@@ -48,8 +51,11 @@ json.dump(unfiltered, open("unfiltered.json", "w"))
 json.dump({"version": "1.1", "data": kept["data"] + b["data"]}, open("filtered-human.json", "w"))
 json.dump({"version": "1.1", "data": drawn + b["data"]}, open("random-human.json", "w"))
 PY
-  for name in unfiltered filtered random filtered-human random-human; do
-    f qa train --train "$name.json" --init "$root/models/bert" --epochs 2 --batch-size 16 --lr 0.001 --seed "$s" --no-resume \
+  cp "$run/parts/B.json" staged.json
+  for name in unfiltered filtered random filtered-human random-human staged; do
+    init=$root/models/bert
+    [ "$name" = staged ] && init=qa-unfiltered/model
+    f qa train --train "$name.json" --init "$init" --epochs 2 --batch-size 16 --lr 0.001 --seed "$s" --no-resume \
       --out "qa-$name" --lexical-match --max-length 256 --stride 64 > "qa-$name.log" 2>&1
     f qa predict --model "qa-$name/model" --data "$run/parts/C.json" --out "pred-$name.json" --max-length 256 --stride 64 2> /dev/null
     f eval squad "$run/parts/C.json" "pred-$name.json" > "score-$name.json"
@@ -59,9 +65,10 @@ import json, sys
 s, run = sys.argv[1:]
 r = json.load(open(f"{run}/results.json"))
 summary = json.load(open("generated/report.json"))["summary"]
-f1 = {n: json.load(open(f"score-{n}.json"))["f1"] for n in ("unfiltered", "filtered", "random", "filtered-human", "random-human")}
+f1 = {n: json.load(open(f"score-{n}.json"))["f1"] for n in ("unfiltered", "filtered", "random", "filtered-human", "random-human", "staged")}
 print(f"seed {s}: cloze kept {summary['kept']}/{summary['questions']} ({summary['kept_percent']:.1f}%); F1 on C: baseline {r['baseline']['f1']:.2f}, "
       f"human {r['human']['f1']:.2f}, unfiltered {f1['unfiltered']:.2f}, filtered {f1['filtered']:.2f}, as many unfiltered {f1['random']:.2f}, "
-      f"filtered + human {f1['filtered-human']:.2f}, as many unfiltered + human {f1['random-human']:.2f}", flush=True)
+      f"filtered + human {f1['filtered-human']:.2f}, as many unfiltered + human {f1['random-human']:.2f}, "
+      f"staged {f1['staged']:.2f}", flush=True)
 PY
 done

@@ -200,10 +200,11 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   if (!args.init.empty()) {
     bert_dir = fs::absolute(args.init + "/bert").string();
     gpt2_dir = fs::absolute(args.init + "/gpt2").string();
-    for (const auto& d : {bert_dir, gpt2_dir}) {
+    // Cloze questions need no GPT-2.
+    for (const auto& d : generator == "gpt2" ? std::vector<std::string>{bert_dir, gpt2_dir} : std::vector<std::string>{bert_dir}) {
       if (!fs::exists(d + "/config.json")) throw InputError(InputLocation{d}, "--init: no model here (config.json)");
     }
-    std::cout << fmt::format("starting from {} and {} (--init{})\n", bert_dir, gpt2_dir,
+    std::cout << fmt::format("starting from {}{} (--init{})\n", bert_dir, generator == "gpt2" ? " and " + gpt2_dir : "",
                              shipped ? ": the shipped models; --from-scratch pretrains instead" : "");
   } else {
     std::string sources;
@@ -212,9 +213,11 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
                                    "--out", p("corpus.txt")});
     steps.run("WordPiece vocabulary (BERT)", {"tokenize", "train", "--type", "wordpiece", "--vocab-size", std::to_string(profile.vocab),
                                               "--corpus", p("corpus.txt"), "--out", p("wordpiece")});
-    steps.run("byte-level BPE vocabulary with <sep> (GPT-2)",
-              {"tokenize", "train", "--type", "bpe", "--vocab-size", std::to_string(profile.vocab), "--corpus", p("corpus.txt"),
-               "--special-tokens", "<|endoftext|>,<sep>", "--out", p("bpe")});
+    if (generator == "gpt2") {
+      steps.run("byte-level BPE vocabulary with <sep> (GPT-2)",
+                {"tokenize", "train", "--type", "bpe", "--vocab-size", std::to_string(profile.vocab), "--corpus", p("corpus.txt"),
+                 "--special-tokens", "<|endoftext|>,<sep>", "--out", p("bpe")});
+    }
     write_file_atomic(p("bert.json"), profile.bert);
     write_file_atomic(p("gpt2.json"), profile.gpt2);
     const std::vector<std::string> common = {"--corpus", p("corpus.txt"), "--steps", std::to_string(profile.bert_steps), "--batch-size",
@@ -224,12 +227,14 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
               std::vector<std::string>{"pretrain", args.pretrain, "--tokenizer", p("wordpiece/vocab.txt"), "--model-config", p("bert.json")} +
                   common + on_device);
     // Half the batch of the BERT: the LM head projects every position onto the vocabulary.
-    steps.run("GPT-2 causal-LM pretraining",
-              std::vector<std::string>{"pretrain", "lm", "--corpus", p("corpus.txt"), "--tokenizer", p("bpe"), "--model-config", p("gpt2.json"),
-                                       "--steps", std::to_string(profile.gpt2_steps), "--batch-size", std::to_string(profile.gpt2_batch),
-                                       "--max-length", std::to_string(profile.pretrain_length), "--lr", "1e-3", "--seed", seed,
-                                       "--no-resume", "--out", p("gpt2")} +
-                  on_device);
+    if (generator == "gpt2") {
+      steps.run("GPT-2 causal-LM pretraining",
+                std::vector<std::string>{"pretrain", "lm", "--corpus", p("corpus.txt"), "--tokenizer", p("bpe"), "--model-config",
+                                         p("gpt2.json"), "--steps", std::to_string(profile.gpt2_steps), "--batch-size",
+                                         std::to_string(profile.gpt2_batch), "--max-length", std::to_string(profile.pretrain_length),
+                                         "--lr", "1e-3", "--seed", seed, "--no-resume", "--out", p("gpt2")} +
+                    on_device);
+    }
   }
   const std::string len = std::to_string(profile.max_length), epochs = std::to_string(profile.generator_epochs);
   const std::vector<std::string> window = {"--max-length", len, "--stride", "64"};
@@ -378,12 +383,12 @@ void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptio
   demo->add_option("--out", args->out_dir, "Working directory (models, generated data, results.json)")->capture_default_str();
   std::string names;
   for (const auto& n : demo_profile_names()) names += (names.empty() ? "" : ", ") + n;
-  demo->add_option("--profile", args->profile, "Run size: " + names + " (default <= 15 min on 2 cores: 8.5 min from the shipped models; full ~2 h; gpu: one GPU, bf16)")
+  demo->add_option("--profile", args->profile, "Run size: " + names + " (default <= 15 min on 2 cores: 10.5 min from the shipped models; full ~2 h; gpu: one GPU, bf16)")
       ->capture_default_str();
   demo->add_flag("--smoke", args->smoke, "The smoke profile: every stage on ~20 paragraphs with tiny models");
   demo->add_option("--init", args->init,
-                   "Start from pretrained models: DIR/bert (a BERT) and DIR/gpt2 (a GPT-2). The default profile uses the shipped "
-                   "models/ when present");
+                   "Start from pretrained models: DIR/bert (a BERT) and, for --question-generator gpt2, DIR/gpt2 (a GPT-2). The "
+                   "default profile uses the shipped models/ when present");
   demo->add_flag("--from-scratch", args->from_scratch, "Pretrain here even when shipped models/ are present");
   demo->add_option("--pretrain", args->pretrain, "How the BERT is pretrained without --init: mlm or electra")->capture_default_str();
   demo->add_flag("--lexical-match,!--no-lexical-match", args->lexical_match,

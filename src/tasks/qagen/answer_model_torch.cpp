@@ -1,6 +1,7 @@
 #include "tasks/qagen/answer_model_torch.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -77,6 +78,21 @@ torch::Tensor answer_span_loss(Model& model, const TrainBatch& batch) {
   return (all - good).mean();
 }
 
+namespace {
+
+std::size_t count_words(const std::string& text) {
+  std::size_t words = 0;
+  bool in_word = false;
+  for (const char ch : text) {
+    const bool space = std::isspace(static_cast<unsigned char>(ch)) != 0;
+    words += !space && !in_word ? 1 : 0;
+    in_word = !space;
+  }
+  return words;
+}
+
+}  // namespace
+
 std::vector<std::vector<GeneratedAnswer>> sample_answers(Model& model, const std::vector<AnswerContext>& contexts,
                                                          const std::vector<AnswerFeature>& features,
                                                          const AnswerSamplingOptions& options) {
@@ -126,8 +142,9 @@ std::vector<std::vector<GeneratedAnswer>> sample_answers(Model& model, const std
     std::vector<GeneratedAnswer> pool;
     const CodePointIndex index(contexts[c].context);
     for (const auto& [key, p] : spans[c]) {
-      pool.push_back({std::string(index.slice(contexts[c].context, static_cast<std::size_t>(key.first), static_cast<std::size_t>(key.second))),
-                      key.first, key.second, p});
+      std::string text(index.slice(contexts[c].context, static_cast<std::size_t>(key.first), static_cast<std::size_t>(key.second)));
+      if (options.max_words > 0 && count_words(text) > options.max_words) continue;
+      pool.push_back({std::move(text), key.first, key.second, p});
     }
     std::stable_sort(pool.begin(), pool.end(), [](const GeneratedAnswer& a, const GeneratedAnswer& b) { return a.probability > b.probability; });
     // top-k / nucleus cut of the candidate pool.

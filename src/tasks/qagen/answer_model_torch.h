@@ -27,6 +27,7 @@ struct AnswerSamplingOptions {
   double top_p = 0.9;           // nucleus; 1: no cut
   double temperature = 1.0;
   bool greedy = false;          // the k most probable spans instead of sampling
+  std::size_t max_words = 0;    // spans of more whitespace-separated words are not candidates (0: any)
   std::uint64_t seed = 0;
   std::size_t max_length = 384;   // the windows' length cap (their largest length bucket)
   int threads = 1;                // workers, each running single-threaded math

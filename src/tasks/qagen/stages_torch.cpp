@@ -207,9 +207,10 @@ nlohmann::json run_answer_stage(const std::string& model_dir, const std::string&
                                     },
                                     [&](const std::function<void(Paragraph&)>& fn) { for_each_paragraph(paragraphs_path, fn); }};
   AnswerFeatureOptions fo{max_length, stride, static_cast<std::size_t>(max_span_length_of(model))};
-  const nlohmann::json options = {{"per_context", sampling.per_context}, {"top_k", sampling.top_k},   {"top_p", sampling.top_p},
+  nlohmann::json options = {{"per_context", sampling.per_context}, {"top_k", sampling.top_k},   {"top_p", sampling.top_p},
                                    {"temperature", sampling.temperature}, {"greedy", sampling.greedy}, {"seed", sampling.seed},
                                    {"max_length", max_length},           {"stride", stride}};
+  if (sampling.max_words > 0) options["max_words"] = sampling.max_words;  // absent when off: earlier outputs still resume
   auto stats = run_chunks<Paragraph>("answers", out, input, run, stage_fingerprint("answers", paragraphs_path, model_dir, options, run),
                                      [&](std::vector<Paragraph>& paragraphs, const std::vector<std::size_t>& units, std::size_t& outputs) {
     std::vector<AnswerContext> contexts;
