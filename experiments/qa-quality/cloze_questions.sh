@@ -23,9 +23,14 @@ import json, sys
 run, n, per_context, words, mode, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], int(sys.argv[6])
 max_words = int(sys.argv[7])
 b = json.load(open(f"{run}/parts/B.json"))
-contexts = [p["context"] for a in b["data"] for p in a["paragraphs"]]
-open("paragraphs.txt", "w").write("".join(c.replace("\n", " ") + "\n" for c in (contexts[:n] if n else contexts)))
-json.dump({"paragraphs": "paragraphs.txt", "work_dir": "generated", "answer_model": f"{run}/answers/model",
+# The first n paragraphs of B (0: all), as SQuAD JSON (contexts keep their line breaks).
+left, articles = n or sum(len(a["paragraphs"]) for a in b["data"]), []
+for a in b["data"]:
+    if left > 0:
+        articles.append({"title": a["title"], "paragraphs": a["paragraphs"][:left]})
+        left -= len(articles[-1]["paragraphs"])
+json.dump({"version": "1.1", "data": articles}, open("paragraphs.json", "w"))
+json.dump({"paragraphs": "paragraphs.json", "work_dir": "generated", "answer_model": f"{run}/answers/model",
            "question_generator": "cloze", "cloze": {"words_each_side": words}, "filter_model": f"{run}/filter/model",
            "answers": {"per_context": per_context, "top_p": 0.9, "seed": seed, "max_words": max_words}, "filter": {"mode": mode},
            "max_length": 256, "stride": 64, "chunk": 32}, open("pipeline.json", "w"), indent=1)

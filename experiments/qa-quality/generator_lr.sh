@@ -19,7 +19,7 @@ for s in ${SEEDS:-1 2 3}; do
     --no-resume --out answers --max-length 256 --stride 64 > answers.log 2>&1
   f qagen train-questions --train "$run/parts/A.json" --init "$root/models/gpt2" --epochs 2 --batch-size 16 --lr "$lr" --seed "$s" \
     --no-resume --out questions > questions.log 2>&1
-  cp "$run/paragraphs.txt" "$run/pipeline.json" . && ln -s "$run/filter" filter
+  cp "$run"/paragraphs.* "$run/pipeline.json" . && ln -s "$run/filter" filter
   f qagen run --config pipeline.json > run.log 2>&1
   python3 - "$s" "$run" <<'PY'
 import json, random, sys

@@ -260,12 +260,10 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   // Human questions: all of B. The generator gets the contexts of B's first paragraphs.
   const auto b_generated = first_paragraphs(parts[1], profile.generated_paragraphs);
   {
-    std::string text;
-    for (const auto& a : b_generated.articles) {
-      for (const auto& para : a.paragraphs) text += para.context + "\n";
-    }
-    write_file_atomic(p("paragraphs.txt"), text);
-    nlohmann::json pipeline = {{"paragraphs", "paragraphs.txt"}, {"work_dir", "generated"}, {"answer_model", "answers/model"},
+    // SQuAD JSON, not text lines: 27 of B's contexts hold line breaks, and a line per paragraph
+    // would cut them into fragments. The answer stage reads only the contexts.
+    write_squad(b_generated, p("paragraphs.json"));
+    nlohmann::json pipeline = {{"paragraphs", "paragraphs.json"}, {"work_dir", "generated"}, {"answer_model", "answers/model"},
                                {"question_model", "questions/model"}, {"filter_model", "filter/model"},
                                {"max_length", profile.max_length}, {"stride", 64}, {"chunk", 32}, {"device", profile.device},
                                {"answers", {{"per_context", profile.per_context}, {"top_p", 0.9}, {"seed", args.seed}}},
