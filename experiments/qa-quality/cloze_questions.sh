@@ -14,7 +14,7 @@ frugal=${FRUGAL:-$root/build/frugal}
 mirror=${FRUGAL_MIRROR:-$root/../shared/data}
 seeds_dir=$(cd "$1" && pwd)
 mkdir -p "$2" && work=$(cd "$2" && pwd)
-f() { "$frugal" --mirror "$mirror" --no-progress "$@"; }
+source "$root/experiments/qa-quality/demo_rows.sh"
 for s in ${SEEDS:-1 2 3}; do
   run=$seeds_dir/seed-$s w=$work/seed-$s
   rm -rf "$w" && mkdir -p "$w" && cd "$w"
@@ -36,34 +36,12 @@ json.dump({"paragraphs": "paragraphs.json", "work_dir": "generated", "answer_mod
            "max_length": 256, "stride": 64, "chunk": 32}, open("pipeline.json", "w"), indent=1)
 PY
   f qagen run --config pipeline.json > run.log 2>&1
-  python3 - "$s" "$run" <<'PY'
-import json, random, sys
-seed, run = int(sys.argv[1]), sys.argv[2]
-kept = json.load(open("generated/synthetic.json"))
-unfiltered = json.load(open("generated/synthetic-unfiltered.json"))
-b = json.load(open(f"{run}/parts/B.json"))
-n = sum(len(p["qas"]) for a in kept["data"] for p in a["paragraphs"])
-where = [(ai, pi, qi) for ai, a in enumerate(unfiltered["data"]) for pi, p in enumerate(a["paragraphs"]) for qi in range(len(p["qas"]))]
-random.Random(seed).shuffle(where)
-drawn = []
-for ai, pi, qi in sorted(where[:n]):
-    a = unfiltered["data"][ai]
-    p = a["paragraphs"][pi]
-    drawn.append({"title": a["title"], "paragraphs": [{"context": p["context"], "qas": [p["qas"][qi]]}]})
-json.dump({"version": "1.1", "data": kept["data"]}, open("filtered.json", "w"))
-json.dump({"version": "1.1", "data": drawn}, open("random.json", "w"))
-json.dump(unfiltered, open("unfiltered.json", "w"))
-json.dump({"version": "1.1", "data": kept["data"] + b["data"]}, open("filtered-human.json", "w"))
-json.dump({"version": "1.1", "data": drawn + b["data"]}, open("random-human.json", "w"))
-PY
+  write_training_sets "$s" "$run"
   cp "$run/parts/B.json" staged.json
   for name in unfiltered filtered random filtered-human random-human staged; do
     init=$root/models/bert
     [ "$name" = staged ] && init=qa-unfiltered/model
-    f qa train --train "$name.json" --init "$init" --epochs 2 --batch-size 16 --lr 0.001 --seed "$s" --no-resume \
-      --out "qa-$name" --lexical-match --max-length 256 --stride 64 > "qa-$name.log" 2>&1
-    f qa predict --model "qa-$name/model" --data "$run/parts/C.json" --out "pred-$name.json" --max-length 256 --stride 64 2> /dev/null
-    f eval squad "$run/parts/C.json" "pred-$name.json" > "score-$name.json"
+    train_and_score "$name" "$init" "$s" "$run"
   done
   python3 - "$s" "$run" <<'PY'
 import json, sys

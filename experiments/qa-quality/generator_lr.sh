@@ -11,7 +11,7 @@ mirror=${FRUGAL_MIRROR:-$root/../shared/data}
 seeds_dir=$(cd "$1" && pwd)
 mkdir -p "$2" && work=$(cd "$2" && pwd)
 lr=${3:-1e-3}
-f() { "$frugal" --mirror "$mirror" --no-progress "$@"; }
+source "$root/experiments/qa-quality/demo_rows.sh"
 for s in ${SEEDS:-1 2 3}; do
   run=$seeds_dir/seed-$s w=$work/seed-$s
   rm -rf "$w" && mkdir -p "$w" && cd "$w"
@@ -21,35 +21,14 @@ for s in ${SEEDS:-1 2 3}; do
     --no-resume --out questions > questions.log 2>&1
   cp "$run"/paragraphs.* "$run/pipeline.json" . && ln -s "$run/filter" filter
   f qagen run --config pipeline.json > run.log 2>&1
-  python3 - "$s" "$run" <<'PY'
-import json, random, sys
-seed, run = int(sys.argv[1]), sys.argv[2]
-kept = json.load(open("generated/synthetic.json"))
-unfiltered = json.load(open("generated/synthetic-unfiltered.json"))
-b = json.load(open(f"{run}/parts/B.json"))
-n = sum(len(p["qas"]) for a in kept["data"] for p in a["paragraphs"])
-where = [(ai, pi, qi) for ai, a in enumerate(unfiltered["data"]) for pi, p in enumerate(a["paragraphs"]) for qi in range(len(p["qas"]))]
-random.Random(seed).shuffle(where)
-drawn = []
-for ai, pi, qi in sorted(where[:n]):
-    a = unfiltered["data"][ai]
-    p = a["paragraphs"][pi]
-    drawn.append({"title": a["title"], "paragraphs": [{"context": p["context"], "qas": [p["qas"][qi]]}]})
-json.dump({"version": "1.1", "data": kept["data"] + b["data"]}, open("kept-human.json", "w"))
-json.dump({"version": "1.1", "data": drawn + b["data"]}, open("random-human.json", "w"))
-PY
-  for name in kept-human random-human; do
-    f qa train --train "$name.json" --init "$root/models/bert" --epochs 2 --batch-size 16 --lr 0.001 --seed "$s" --no-resume \
-      --out "qa-$name" --lexical-match --max-length 256 --stride 64 > "qa-$name.log" 2>&1
-    f qa predict --model "qa-$name/model" --data "$run/parts/C.json" --out "pred-$name.json" --max-length 256 --stride 64 2> /dev/null
-    f eval squad "$run/parts/C.json" "pred-$name.json" > "score-$name.json"
-  done
+  write_training_sets "$s" "$run"
+  for name in filtered-human random-human; do train_and_score "$name" "$root/models/bert" "$s" "$run"; done
   python3 - "$s" "$run" <<'PY'
 import json, sys
 s, run = sys.argv[1:]
 r = json.load(open(f"{run}/results.json"))
 summary = json.load(open("generated/report.json"))["summary"]
-k, c = (json.load(open(f"score-{n}.json"))["f1"] for n in ("kept-human", "random-human"))
+k, c = (json.load(open(f"score-{n}.json"))["f1"] for n in ("filtered-human", "random-human"))
 print(f"seed {s}: kept {summary['kept']}/{summary['questions']} (demo's generators: {100 * r['kept_fraction']:.2f}%); "
       f"F1 human {r['human']['f1']:.2f}, kept + human {k:.2f}, as many unfiltered + human {c:.2f}")
 PY

@@ -178,6 +178,7 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   if (args.pretrain != "mlm" && args.pretrain != "electra") throw InputError("--pretrain must be mlm or electra");
   const auto generator = args.question_generator.empty() ? profile.question_generator : args.question_generator;
   if (generator != "gpt2" && generator != "cloze") throw InputError("--question-generator must be gpt2 or cloze");
+  const bool gpt2_questions = generator == "gpt2";  // else cloze: no GPT-2 is pretrained, trained or needed
   const auto out = fs::absolute(args.out_dir).string();
   const auto p = [&](const std::string& rel) { return out + "/" + rel; };
   fs::create_directories(p("parts"));
@@ -200,11 +201,10 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   if (!args.init.empty()) {
     bert_dir = fs::absolute(args.init + "/bert").string();
     gpt2_dir = fs::absolute(args.init + "/gpt2").string();
-    // Cloze questions need no GPT-2.
-    for (const auto& d : generator == "gpt2" ? std::vector<std::string>{bert_dir, gpt2_dir} : std::vector<std::string>{bert_dir}) {
+    for (const auto& d : gpt2_questions ? std::vector<std::string>{bert_dir, gpt2_dir} : std::vector<std::string>{bert_dir}) {
       if (!fs::exists(d + "/config.json")) throw InputError(InputLocation{d}, "--init: no model here (config.json)");
     }
-    std::cout << fmt::format("starting from {}{} (--init{})\n", bert_dir, generator == "gpt2" ? " and " + gpt2_dir : "",
+    std::cout << fmt::format("starting from {}{} (--init{})\n", bert_dir, gpt2_questions ? " and " + gpt2_dir : "",
                              shipped ? ": the shipped models; --from-scratch pretrains instead" : "");
   } else {
     std::string sources;
@@ -213,7 +213,7 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
                                    "--out", p("corpus.txt")});
     steps.run("WordPiece vocabulary (BERT)", {"tokenize", "train", "--type", "wordpiece", "--vocab-size", std::to_string(profile.vocab),
                                               "--corpus", p("corpus.txt"), "--out", p("wordpiece")});
-    if (generator == "gpt2") {
+    if (gpt2_questions) {
       steps.run("byte-level BPE vocabulary with <sep> (GPT-2)",
                 {"tokenize", "train", "--type", "bpe", "--vocab-size", std::to_string(profile.vocab), "--corpus", p("corpus.txt"),
                  "--special-tokens", "<|endoftext|>,<sep>", "--out", p("bpe")});
@@ -227,7 +227,7 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
               std::vector<std::string>{"pretrain", args.pretrain, "--tokenizer", p("wordpiece/vocab.txt"), "--model-config", p("bert.json")} +
                   common + on_device);
     // Half the batch of the BERT: the LM head projects every position onto the vocabulary.
-    if (generator == "gpt2") {
+    if (gpt2_questions) {
       steps.run("GPT-2 causal-LM pretraining",
                 std::vector<std::string>{"pretrain", "lm", "--corpus", p("corpus.txt"), "--tokenizer", p("bpe"), "--model-config",
                                          p("gpt2.json"), "--steps", std::to_string(profile.gpt2_steps), "--batch-size",
@@ -243,7 +243,7 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
             std::vector<std::string>{"qagen", "train-answers", "--train", p("parts/A.json"), "--init", bert_dir, "--epochs", epochs,
                                      "--batch-size", "16", "--lr", "3e-4", "--seed", seed, "--no-resume", "--out", p("answers")} +
                 window + on_device);
-  if (generator == "gpt2") {
+  if (gpt2_questions) {
     steps.run("question generator on part A",
               std::vector<std::string>{"qagen", "train-questions", "--train", p("parts/A.json"), "--init", gpt2_dir, "--epochs", epochs,
                                        "--batch-size", "16", "--lr", "5e-4", "--seed", seed, "--no-resume", "--out", p("questions")} +
@@ -271,7 +271,7 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
                                // The paper's exact-match filter; the smoke run's tiny models rarely agree
                                // exactly, so it keeps pairs with F1 >= 0.3 to exercise every step.
                                {"filter", args.smoke ? nlohmann::json{{"mode", "f1"}, {"f1_threshold", 0.3}} : nlohmann::json{{"mode", "exact"}}}};
-    if (generator == "cloze") {
+    if (!gpt2_questions) {
       pipeline.erase("question_model");
       pipeline.erase("questions");
       pipeline["question_generator"] = "cloze";

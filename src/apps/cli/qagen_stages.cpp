@@ -25,12 +25,18 @@ struct StageArgs {
   std::string precision = "fp32", device = "cpu";
 };
 
-void add_stage_args(CLI::App* cmd, StageArgs& a, const char* input_help, const char* output_help) {
-  cmd->add_option("--model", a.model, "Model directory")->required();
+// What every stage takes: its input, its output, the shard and the chunk.
+void add_stage_io_args(CLI::App* cmd, StageArgs& a, const char* input_help, const char* output_help) {
   cmd->add_option("--input", a.input, input_help)->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", a.out, output_help)->required();
   cmd->add_option("--shard", a.shard, "i/n: process only input units with index % n == i")->capture_default_str();
   cmd->add_option("--chunk", a.chunk, "Input units per committed chunk (resume granularity)")->capture_default_str();
+}
+
+// A model's stage: the above and the model, its precision and device.
+void add_stage_args(CLI::App* cmd, StageArgs& a, const char* input_help, const char* output_help) {
+  cmd->add_option("--model", a.model, "Model directory")->required();
+  add_stage_io_args(cmd, a, input_help, output_help);
   cmd->add_option("--precision", a.precision, "fp32, bf16, fp16 or int8 (the model's Linear layers quantized)")->capture_default_str();
   cmd->add_option("--device", a.device, "cpu, cuda, cuda:N")->capture_default_str();
 }
@@ -218,10 +224,7 @@ void register_qagen_stage_commands(CLI::App& qagen, CommandTable& table, const G
   auto* cloze = qagen.add_subcommand("cloze", "Rule-based questions for answers: the answer's sentence with a wh-word for the answer (no model)");
   auto ca = std::make_shared<StageArgs>();
   auto co = std::make_shared<ClozeQuestionOptions>();
-  cloze->add_option("--input", ca->input, "answers JSONL (frugal qagen answers)")->required()->check(CLI::ExistingFile);
-  cloze->add_option("--out", ca->out, "questions JSONL (as frugal qagen questions writes)")->required();
-  cloze->add_option("--shard", ca->shard, "i/n: process only input units with index % n == i")->capture_default_str();
-  cloze->add_option("--chunk", ca->chunk, "Input units per committed chunk (resume granularity)")->capture_default_str();
+  add_stage_io_args(cloze, *ca, "answers JSONL (frugal qagen answers)", "questions JSONL (as frugal qagen questions writes)");
   cloze->add_option("--words-each-side", co->words_each_side, "Words of the answer's sentence kept before and after it")->capture_default_str();
   set_example(cloze, "  frugal qagen cloze --input answers.jsonl --out questions.jsonl");
   table.add(cloze, [ca, co, &global] {

@@ -49,16 +49,16 @@ struct UnitStream {
   std::function<void(const std::function<void(Unit&)>&)> each;
 };
 
-// What a stage's output depends on: the stage, its input file, the model and the options
-// (chunk size and threads do not change a byte, so they are not part of it).
+// What a stage's output depends on: the stage, its input file, the model (none: "") and the
+// options (chunk size and threads do not change a byte, so they are not part of it).
 // The precision enters only when not fp32, so outputs of earlier versions still resume.
 nlohmann::json stage_fingerprint(const std::string& stage, const std::string& input, const std::string& model_dir,
                                  const nlohmann::json& options, const StageRun& run) {
   nlohmann::json f = {{"stage", stage},
                       {"input", file_identity(input)},
-                      {"model", file_identity(model_dir + "/model.safetensors")},
                       {"options", options},
                       {"shard", fmt::format("{}/{}", run.shard.index, run.shard.count)}};
+  if (!model_dir.empty()) f["model"] = file_identity(model_dir + "/model.safetensors");
   if (run.precision != Precision::kFp32) f["precision"] = precision_name(run.precision);
   return f;
 }
@@ -289,10 +289,8 @@ nlohmann::json run_question_stage(const std::string& model_dir, const std::strin
 nlohmann::json run_cloze_question_stage(const std::string& answers_path, const std::string& out, const ClozeQuestionOptions& options,
                                         const StageRun& run) {
   std::size_t unusable = 0;
-  nlohmann::json fingerprint = {{"stage", "cloze-questions"},
-                                {"input", file_identity(answers_path)},
-                                {"options", {{"words_each_side", options.words_each_side}}},
-                                {"shard", fmt::format("{}/{}", run.shard.index, run.shard.count)}};
+  const auto fingerprint =
+      stage_fingerprint("cloze-questions", answers_path, "", {{"words_each_side", options.words_each_side}}, run);
   auto stats = run_chunks<Record>("questions", out, record_stream(answers_path), run, fingerprint,
                                   [&](std::vector<Record>& records, const std::vector<std::size_t>&, std::size_t& outputs) {
     std::string text;

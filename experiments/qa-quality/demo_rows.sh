@@ -1,0 +1,39 @@
+# Shared by the experiments that redo rows of a finished `frugal demo` run (source it after
+# setting root, frugal and mirror; the working directory is the experiment's).
+f() { "$frugal" --mirror "$mirror" --no-progress "$@"; }
+
+# write_training_sets SEED RUN: from generated/ (a `qagen run`), the demo's training sets:
+# filtered.json, unfiltered.json, random.json (as many unfiltered pairs as kept, drawn with SEED),
+# and each of filtered / random + RUN's human questions of B (filtered-human.json, random-human.json).
+write_training_sets() {
+  python3 - "$1" "$2" <<'PY'
+import json, random, sys
+seed, run = int(sys.argv[1]), sys.argv[2]
+kept = json.load(open("generated/synthetic.json"))
+unfiltered = json.load(open("generated/synthetic-unfiltered.json"))
+b = json.load(open(f"{run}/parts/B.json"))
+n = sum(len(p["qas"]) for a in kept["data"] for p in a["paragraphs"])
+where = [(ai, pi, qi) for ai, a in enumerate(unfiltered["data"]) for pi, p in enumerate(a["paragraphs"]) for qi in range(len(p["qas"]))]
+random.Random(seed).shuffle(where)
+drawn = []
+for ai, pi, qi in sorted(where[:n]):
+    a = unfiltered["data"][ai]
+    p = a["paragraphs"][pi]
+    drawn.append({"title": a["title"], "paragraphs": [{"context": p["context"], "qas": [p["qas"][qi]]}]})
+json.dump({"version": "1.1", "data": kept["data"]}, open("filtered.json", "w"))
+json.dump({"version": "1.1", "data": drawn}, open("random.json", "w"))
+json.dump(unfiltered, open("unfiltered.json", "w"))
+json.dump({"version": "1.1", "data": kept["data"] + b["data"]}, open("filtered-human.json", "w"))
+json.dump({"version": "1.1", "data": drawn + b["data"]}, open("random-human.json", "w"))
+PY
+}
+
+# train_and_score NAME INIT SEED RUN: the demo's QA model on NAME.json from INIT, its answers to
+# RUN's part C, and their official score in score-NAME.json.
+train_and_score() {
+  local name=$1 init=$2 seed=$3 run=$4
+  f qa train --train "$name.json" --init "$init" --epochs 2 --batch-size 16 --lr 0.001 --seed "$seed" --no-resume \
+    --out "qa-$name" --lexical-match --max-length 256 --stride 64 > "qa-$name.log" 2>&1
+  f qa predict --model "qa-$name/model" --data "$run/parts/C.json" --out "pred-$name.json" --max-length 256 --stride 64 2> /dev/null
+  f eval squad "$run/parts/C.json" "pred-$name.json" > "score-$name.json"
+}
