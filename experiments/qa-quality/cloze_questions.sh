@@ -6,7 +6,7 @@
 # fine-tuned on B).
 # Usage: experiments/qa-quality/cloze_questions.sh SEEDS_DIR WORK_DIR
 #   (SEEDS="1 2 3", PARAGRAPHS=0 (all of B), PER_CONTEXT=4, MAX_WORDS=0 (answers: any length), WORDS=10,
-#    FILTER=exact, FRUGAL override)
+#    FILTER=exact, DISJOINT=0 (1: qagen answers --disjoint), FRUGAL override)
 #   SEEDS_DIR: experiments/qa-quality/seeds.sh's work dir (SEEDS_DIR/seed-N are demo runs)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,10 +18,10 @@ source "$root/experiments/qa-quality/demo_rows.sh"
 for s in ${SEEDS:-1 2 3}; do
   run=$seeds_dir/seed-$s w=$work/seed-$s
   rm -rf "$w" && mkdir -p "$w" && cd "$w"
-  python3 - "$run" "${PARAGRAPHS:-0}" "${PER_CONTEXT:-4}" "${WORDS:-10}" "${FILTER:-exact}" "$s" "${MAX_WORDS:-0}" <<'PY'
+  python3 - "$run" "${PARAGRAPHS:-0}" "${PER_CONTEXT:-4}" "${WORDS:-10}" "${FILTER:-exact}" "$s" "${MAX_WORDS:-0}" "${DISJOINT:-0}" <<'PY'
 import json, sys
 run, n, per_context, words, mode, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], int(sys.argv[6])
-max_words = int(sys.argv[7])
+max_words, disjoint = int(sys.argv[7]), sys.argv[8] == "1"
 b = json.load(open(f"{run}/parts/B.json"))
 # The first n paragraphs of B (0: all), as SQuAD JSON (contexts keep their line breaks).
 left, articles = n or sum(len(a["paragraphs"]) for a in b["data"]), []
@@ -32,7 +32,7 @@ for a in b["data"]:
 json.dump({"version": "1.1", "data": articles}, open("paragraphs.json", "w"))
 json.dump({"paragraphs": "paragraphs.json", "work_dir": "generated", "answer_model": f"{run}/answers/model",
            "question_generator": "cloze", "cloze": {"words_each_side": words}, "filter_model": f"{run}/filter/model",
-           "answers": {"per_context": per_context, "top_p": 0.9, "seed": seed, "max_words": max_words}, "filter": {"mode": mode},
+           "answers": {"per_context": per_context, "top_p": 0.9, "seed": seed, "max_words": max_words, "disjoint": disjoint}, "filter": {"mode": mode},
            "max_length": 256, "stride": 64, "chunk": 32}, open("pipeline.json", "w"), indent=1)
 PY
   f qagen run --config pipeline.json > run.log 2>&1

@@ -87,6 +87,20 @@ invariant filter qagen filter --model qa/model --input inv-questions.jsonl
 invariant cloze qagen cloze --input inv-answers.jsonl
 invariant copy qagen questions --model questions/model --input inv-answers.jsonl --per-answer 2 --max-new-tokens 16 --seed 1 --copy-bonus 3
 ! cmp -s inv-questions.jsonl inv-copy.jsonl || { echo "--copy-bonus changed nothing"; exit 1; }
+# --disjoint: no two answers of a paragraph share a character (offsets in code points).
+f qagen answers --model answers/model --input paragraphs.txt --per-context 6 --max-length 192 --seed 1 --disjoint --out disjoint.jsonl > /dev/null
+"$python" - disjoint.jsonl <<'PY'
+import collections, json, sys
+spans = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    spans[r["paragraph_id"]].append((r["answer_start"], r["answer_start"] + len(r["answer"])))
+assert spans, "no answers"
+for pid, s in spans.items():
+    s.sort()
+    assert all(a[1] <= b[0] for a, b in zip(s, s[1:])), f"{pid}: overlapping answers {s}"
+print(f"disjoint: {sum(map(len, spans.values()))} answers in {len(spans)} paragraphs, none overlapping")
+PY
 # A finished stage is reused only by the same run, and says so; another seed is refused.
 expect_refusal() {  # PATTERN COMMAND...: exit code 2 with PATTERN on stderr
   local pattern=$1; shift

@@ -69,6 +69,7 @@ void answer_sampling_from(const nlohmann::json& j, AnswerSamplingOptions& o, con
   get(j, "temperature", o.temperature, file);
   get(j, "greedy", o.greedy, file);
   get(j, "max_words", o.max_words, file);
+  get(j, "disjoint", o.disjoint, file);
   get(j, "seed", o.seed, file);
 }
 
@@ -188,6 +189,7 @@ void register_qagen_stage_commands(CLI::App& qagen, CommandTable& table, const G
   answers->add_option("--temperature", as->temperature, "Softmax temperature")->capture_default_str();
   answers->add_flag("--greedy", as->greedy, "The most probable spans instead of sampling");
   answers->add_option("--max-words", as->max_words, "Longest answer in words (0: any)")->capture_default_str();
+  answers->add_flag("--disjoint", as->disjoint, "No two answers of a paragraph overlap (a chosen span removes the spans that share a character with it)");
   answers->add_option("--seed", as->seed, "Sampling seed")->capture_default_str();
   answers->add_option("--max-length", window->first, "Tokens per window")->capture_default_str();
   answers->add_option("--stride", window->second, "Tokens shared by windows")->capture_default_str();

@@ -1,10 +1,8 @@
 #include "tasks/qagen/answer_model_torch.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <map>
-#include <set>
 
 #include "core/rng.h"
 #include "core/utf8.h"
@@ -78,21 +76,6 @@ torch::Tensor answer_span_loss(Model& model, const TrainBatch& batch) {
   return (all - good).mean();
 }
 
-namespace {
-
-std::size_t count_words(const std::string& text) {
-  std::size_t words = 0;
-  bool in_word = false;
-  for (const char ch : text) {
-    const bool space = std::isspace(static_cast<unsigned char>(ch)) != 0;
-    words += !space && !in_word ? 1 : 0;
-    in_word = !space;
-  }
-  return words;
-}
-
-}  // namespace
-
 std::vector<std::vector<GeneratedAnswer>> sample_answers(Model& model, const std::vector<AnswerContext>& contexts,
                                                          const std::vector<AnswerFeature>& features,
                                                          const AnswerSamplingOptions& options) {
@@ -139,45 +122,14 @@ std::vector<std::vector<GeneratedAnswer>> sample_answers(Model& model, const std
   }
   std::vector<std::vector<GeneratedAnswer>> out(contexts.size());
   for (std::size_t c = 0; c < contexts.size(); ++c) {
-    std::vector<GeneratedAnswer> pool;
+    std::vector<GeneratedAnswer> candidates;
     const CodePointIndex index(contexts[c].context);
     for (const auto& [key, p] : spans[c]) {
       std::string text(index.slice(contexts[c].context, static_cast<std::size_t>(key.first), static_cast<std::size_t>(key.second)));
-      if (options.max_words > 0 && count_words(text) > options.max_words) continue;
-      pool.push_back({std::move(text), key.first, key.second, p});
+      candidates.push_back({std::move(text), key.first, key.second, p});
     }
-    std::stable_sort(pool.begin(), pool.end(), [](const GeneratedAnswer& a, const GeneratedAnswer& b) { return a.probability > b.probability; });
-    // top-k / nucleus cut of the candidate pool.
-    std::size_t keep = pool.size();
-    if (options.top_k > 0) keep = std::min(keep, options.top_k);
-    double total = 0;
-    for (const auto& g : pool) total += g.probability;
-    double cumulative = 0;
-    for (std::size_t i = 0; i < keep; ++i) {
-      cumulative += pool[i].probability;
-      if (cumulative >= options.top_p * total) {
-        keep = i + 1;
-        break;
-      }
-    }
-    pool.resize(keep);
     Rng rng = Rng::for_item(options.seed, options.context_keys.empty() ? c : options.context_keys[c], 0);
-    std::set<std::string> texts;
-    while (out[c].size() < options.per_context && !pool.empty()) {
-      std::size_t pick = 0;
-      if (!options.greedy) {
-        double mass = 0;
-        for (const auto& g : pool) mass += g.probability;
-        double u = rng.uniform01() * mass;
-        for (pick = 0; pick + 1 < pool.size() && u >= pool[pick].probability; ++pick) u -= pool[pick].probability;
-      }
-      auto chosen = pool[pick];
-      pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(pick));
-      const auto normal = squad_normalize(chosen.text);
-      if (normal.empty() || !texts.insert(normal).second) continue;  // duplicates dropped
-      out[c].push_back(std::move(chosen));
-    }
-    std::stable_sort(out[c].begin(), out[c].end(), [](const GeneratedAnswer& a, const GeneratedAnswer& b) { return a.probability > b.probability; });
+    out[c] = pick_answers(std::move(candidates), options, rng);
   }
   return out;
 }

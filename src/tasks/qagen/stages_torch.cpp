@@ -211,6 +211,7 @@ nlohmann::json run_answer_stage(const std::string& model_dir, const std::string&
                                    {"temperature", sampling.temperature}, {"greedy", sampling.greedy}, {"seed", sampling.seed},
                                    {"max_length", max_length},           {"stride", stride}};
   if (sampling.max_words > 0) options["max_words"] = sampling.max_words;  // absent when off: earlier outputs still resume
+  if (sampling.disjoint) options["disjoint"] = true;
   auto stats = run_chunks<Paragraph>("answers", out, input, run, stage_fingerprint("answers", paragraphs_path, model_dir, options, run),
                                      [&](std::vector<Paragraph>& paragraphs, const std::vector<std::size_t>& units, std::size_t& outputs) {
     std::vector<AnswerContext> contexts;
