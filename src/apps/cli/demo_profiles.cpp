@@ -42,7 +42,9 @@ std::vector<DemoProfile> profiles() {
   standard.shipped_init = true;
   all.push_back(standard);
 
-  // The full profile is what trains the shipped checkpoints, so it pretrains from scratch.
+  // The full profile pretrains its own encoder (the whole pipeline from raw text, no shipped
+  // checkpoint) and trains the answer generator and the filter on 4x the questions of part A:
+  // with them its cloze questions alone reach the human-question reader (docs/results.md).
   DemoProfile full = standard;
   full.name = "full";
   full.shipped_init = false;
