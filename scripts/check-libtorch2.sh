@@ -15,7 +15,7 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(frugal frugal_tests)
 packages=(build-essential cmake ninja-build ccache pkg-config git ca-certificates libtorch-dev libopenblas-dev
   libcli11-dev nlohmann-json3-dev libsimdjson-dev libutf8proc-dev libpcre2-dev libstemmer-dev libspdlog-dev libfmt-dev
-  libcurl4-openssl-dev libssl-dev zlib1g-dev libgtest-dev libgmock-dev libopencv-dev libgloo-dev python3)
+  libcurl4-openssl-dev libssl-dev zlib1g-dev libgtest-dev libgmock-dev libopencv-dev libgloo-dev libcpp-httplib-dev python3)
 
 command -v debootstrap > /dev/null || { apt-get install -y -qq --no-install-recommends debootstrap > /dev/null; }
 mkdir -p "$base"
