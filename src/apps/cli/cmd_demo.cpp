@@ -266,7 +266,7 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
     nlohmann::json pipeline = {{"paragraphs", "paragraphs.json"}, {"work_dir", "generated"}, {"answer_model", "answers/model"},
                                {"question_model", "questions/model"}, {"filter_model", "filter/model"},
                                {"max_length", profile.max_length}, {"stride", 64}, {"chunk", 32}, {"device", profile.device},
-                               {"answers", {{"per_context", profile.per_context}, {"top_p", 0.9}, {"seed", args.seed}, {"disjoint", profile.disjoint_answers}}},
+                               {"answers", {{"per_context", profile.per_context}, {"top_p", 0.9}, {"seed", args.seed}}},
                                {"questions", {{"per_answer", profile.per_answer}, {"top_p", 0.9}, {"max_new_tokens", 32}, {"seed", args.seed}}},
                                // The paper's exact-match filter; the smoke run's tiny models rarely agree
                                // exactly, so it keeps pairs with F1 >= 0.3 to exercise every step.

@@ -24,7 +24,6 @@ struct DemoProfile {
   // Measured on the default profile's 4 x 128 reader (docs/results.md): 3e-4 underfits in 2 epochs.
   double qa_lr = 1e-3;
   std::size_t per_context = 4, per_answer = 2, max_length = 256;
-  bool disjoint_answers = false;  // a paragraph's answers never overlap (qagen answers --disjoint)
   // gpt2 (trained here, Puri et al.) or cloze (rule-based, Lewis et al. 2019: no generator to
   // train; on two cores its questions train far better readers, docs/results.md).
   std::string question_generator = "gpt2";

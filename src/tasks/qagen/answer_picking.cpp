@@ -26,10 +26,10 @@ bool by_probability(const GeneratedAnswer& a, const GeneratedAnswer& b) { return
 
 std::vector<GeneratedAnswer> pick_answers(std::vector<GeneratedAnswer> candidates, const AnswerSamplingOptions& options,
                                           Rng& rng) {
-  std::vector<GeneratedAnswer> pool;
-  for (auto& g : candidates) {
-    if (options.max_words > 0 && count_words(g.text) > options.max_words) continue;
-    pool.push_back(std::move(g));
+  auto& pool = candidates;
+  if (options.max_words > 0) {
+    pool.erase(std::remove_if(pool.begin(), pool.end(), [&](const GeneratedAnswer& g) { return count_words(g.text) > options.max_words; }),
+               pool.end());
   }
   std::stable_sort(pool.begin(), pool.end(), by_probability);
   // top-k / nucleus cut of the candidate pool.
