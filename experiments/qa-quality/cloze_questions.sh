@@ -6,8 +6,10 @@
 # fine-tuned on B).
 # Usage: experiments/qa-quality/cloze_questions.sh SEEDS_DIR WORK_DIR
 #   (SEEDS="1 2 3", PARAGRAPHS=0 (all of B), PER_CONTEXT=4, MAX_WORDS=0 (answers: any length), WORDS=10,
-#    FILTER=exact, DISJOINT=0 (1: qagen answers --disjoint), FRUGAL override)
-#   SEEDS_DIR: experiments/qa-quality/seeds.sh's work dir (SEEDS_DIR/seed-N are demo runs)
+#    FILTER=exact, DISJOINT=0 (1: qagen answers --disjoint), EPOCHS=2 (the readers'; full profile: 4),
+#    INIT=shipped (the readers start from models/bert; run: from the run's own bert/model, as the
+#    full profile's do), FRUGAL override)
+#   SEEDS_DIR: experiments/qa-quality/seeds.sh's work dir (SEEDS_DIR/seed-N are demo runs, any profile)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 frugal=${FRUGAL:-$root/build/frugal}
@@ -40,6 +42,7 @@ PY
   cp "$run/parts/B.json" staged.json
   for name in unfiltered filtered random filtered-human random-human staged; do
     init=$root/models/bert
+    [ "${INIT:-shipped}" = run ] && init=$run/bert/model
     [ "$name" = staged ] && init=qa-unfiltered/model
     train_and_score "$name" "$init" "$s" "$run"
   done

@@ -29,10 +29,11 @@ PY
 }
 
 # train_and_score NAME INIT SEED RUN: the demo's QA model on NAME.json from INIT, its answers to
-# RUN's part C, and their official score in score-NAME.json.
+# RUN's part C, and their official score in score-NAME.json. EPOCHS (default 2, the default
+# profile's; the full profile's is 4) sets the reader's epochs.
 train_and_score() {
   local name=$1 init=$2 seed=$3 run=$4
-  f qa train --train "$name.json" --init "$init" --epochs 2 --batch-size 16 --lr 0.001 --seed "$seed" --no-resume \
+  f qa train --train "$name.json" --init "$init" --epochs "${EPOCHS:-2}" --batch-size 16 --lr 0.001 --seed "$seed" --no-resume \
     --out "qa-$name" --lexical-match --max-length 256 --stride 64 > "qa-$name.log" 2>&1
   f qa predict --model "qa-$name/model" --data "$run/parts/C.json" --out "pred-$name.json" --max-length 256 --stride 64 2> /dev/null
   f eval squad "$run/parts/C.json" "pred-$name.json" > "score-$name.json"
