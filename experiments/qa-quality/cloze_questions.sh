@@ -8,7 +8,8 @@
 #   (SEEDS="1 2 3", PARAGRAPHS=0 (all of B), PER_CONTEXT=4, MAX_WORDS=0 (answers: any length), WORDS=10,
 #    FILTER=exact, DISJOINT=0 (1: qagen answers --disjoint), EPOCHS=2 (the readers'; full profile: 4),
 #    INIT=shipped (the readers start from models/bert; run: from the run's own bert/model, as the
-#    full profile's do), FRUGAL override)
+#    full profile's do), ROWS (default: unfiltered filtered random filtered-human random-human staged;
+#    staged needs unfiltered), FRUGAL override)
 #   SEEDS_DIR: experiments/qa-quality/seeds.sh's work dir (SEEDS_DIR/seed-N are demo runs, any profile)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -40,21 +41,21 @@ PY
   f qagen run --config pipeline.json > run.log 2>&1
   write_training_sets "$s" "$run"
   cp "$run/parts/B.json" staged.json
-  for name in unfiltered filtered random filtered-human random-human staged; do
+  for name in ${ROWS:-unfiltered filtered random filtered-human random-human staged}; do
     init=$root/models/bert
     [ "${INIT:-shipped}" = run ] && init=$run/bert/model
     [ "$name" = staged ] && init=qa-unfiltered/model
     train_and_score "$name" "$init" "$s" "$run"
   done
   python3 - "$s" "$run" <<'PY'
-import json, sys
+import json, os, sys
 s, run = sys.argv[1:]
 r = json.load(open(f"{run}/results.json"))
 summary = json.load(open("generated/report.json"))["summary"]
-f1 = {n: json.load(open(f"score-{n}.json"))["f1"] for n in ("unfiltered", "filtered", "random", "filtered-human", "random-human", "staged")}
+names = {"unfiltered": "unfiltered", "filtered": "filtered", "random": "as many unfiltered", "filtered-human": "filtered + human",
+         "random-human": "as many unfiltered + human", "staged": "staged"}
+rows = ", ".join(f"{label} {json.load(open(f'score-{n}.json'))['f1']:.2f}" for n, label in names.items() if os.path.exists(f"score-{n}.json"))
 print(f"seed {s}: cloze kept {summary['kept']}/{summary['questions']} ({summary['kept_percent']:.1f}%); F1 on C: baseline {r['baseline']['f1']:.2f}, "
-      f"human {r['human']['f1']:.2f}, unfiltered {f1['unfiltered']:.2f}, filtered {f1['filtered']:.2f}, as many unfiltered {f1['random']:.2f}, "
-      f"filtered + human {f1['filtered-human']:.2f}, as many unfiltered + human {f1['random-human']:.2f}, "
-      f"staged {f1['staged']:.2f}", flush=True)
+      f"human {r['human']['f1']:.2f}, {rows}", flush=True)
 PY
 done
