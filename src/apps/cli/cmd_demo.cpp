@@ -268,9 +268,8 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
                                {"max_length", profile.max_length}, {"stride", 64}, {"chunk", 32}, {"device", profile.device},
                                {"answers", {{"per_context", profile.per_context}, {"top_p", 0.9}, {"seed", args.seed}}},
                                {"questions", {{"per_answer", profile.per_answer}, {"top_p", 0.9}, {"max_new_tokens", 32}, {"seed", args.seed}}},
-                               // The paper's exact-match filter; the smoke run's tiny models rarely agree
-                               // exactly, so it keeps pairs with F1 >= 0.3 to exercise every step.
-                               {"filter", args.smoke ? nlohmann::json{{"mode", "f1"}, {"f1_threshold", 0.3}} : nlohmann::json{{"mode", "exact"}}}};
+                               {"filter", profile.filter_mode == "f1" ? nlohmann::json{{"mode", "f1"}, {"f1_threshold", profile.filter_f1_threshold}}
+                                                                      : nlohmann::json{{"mode", profile.filter_mode}}}};
     if (!gpt2_questions) {
       pipeline.erase("question_model");
       pipeline.erase("questions");

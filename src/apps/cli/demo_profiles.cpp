@@ -21,6 +21,9 @@ std::vector<DemoProfile> profiles() {
   smoke.generator_epochs = smoke.qa_epochs = 1;
   smoke.per_context = 3;
   smoke.max_length = 192;
+  // Its tiny models rarely agree exactly: a low F1 bar keeps some pairs, so every step runs.
+  smoke.filter_mode = "f1";
+  smoke.filter_f1_threshold = 0.3;
   all.push_back(smoke);
 
   DemoProfile standard;
@@ -56,6 +59,11 @@ std::vector<DemoProfile> profiles() {
   full.gpt2_steps = 3000;
   full.generator_epochs = 3;
   full.qa_epochs = 4;
+  // Its better answer generator gives boundaries the filter's reader half agrees with; exact
+  // agreement kept only short, easy pairs (no better than as many unfiltered), F1 >= 0.5 keeps
+  // about half, and better ones (docs/results.md).
+  full.filter_mode = "f1";
+  full.filter_f1_threshold = 0.5;
   all.push_back(full);
 
   // The device machine has no Debian text packages and takes at most 64 MiB of carried files
