@@ -259,6 +259,9 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
 
   // Human questions: all of B. The generator gets the contexts of B's first paragraphs.
   const auto b_generated = first_paragraphs(parts[1], profile.generated_paragraphs);
+  const nlohmann::json filter = profile.filter_mode == "f1"
+                                    ? nlohmann::json{{"mode", "f1"}, {"f1_threshold", profile.filter_f1_threshold}}
+                                    : nlohmann::json{{"mode", profile.filter_mode}};
   {
     // SQuAD JSON, not text lines: 27 of B's contexts hold line breaks, and a line per paragraph
     // would cut them into fragments. The answer stage reads only the contexts.
@@ -268,8 +271,7 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
                                {"max_length", profile.max_length}, {"stride", 64}, {"chunk", 32}, {"device", profile.device},
                                {"answers", {{"per_context", profile.per_context}, {"top_p", 0.9}, {"seed", args.seed}}},
                                {"questions", {{"per_answer", profile.per_answer}, {"top_p", 0.9}, {"max_new_tokens", 32}, {"seed", args.seed}}},
-                               {"filter", profile.filter_mode == "f1" ? nlohmann::json{{"mode", "f1"}, {"f1_threshold", profile.filter_f1_threshold}}
-                                                                      : nlohmann::json{{"mode", profile.filter_mode}}}};
+                               {"filter", filter}};
     if (!gpt2_questions) {
       pipeline.erase("question_model");
       pipeline.erase("questions");
@@ -338,8 +340,10 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
     std::cout << fmt::format("{:<44} {:>10} {:>8.2f} {:>8.2f}\n", row.label, row.data.empty() ? "-" : std::to_string(row.questions), em, f1);
     results[row.key] = {{"em", em}, {"f1", f1}, {"questions", row.questions}};
   }
-  std::cout << fmt::format("generation: {} paragraphs -> {} answers -> {} questions -> {} kept ({:.1f}%)\n", sum["paragraphs"].dump(),
-                           sum["candidate_answers"].dump(), sum["questions"].dump(), sum["kept"].dump(), 100.0 * kept_fraction);
+  const std::string filter_rule = profile.filter_mode == "f1" ? fmt::format("F1 >= {}", profile.filter_f1_threshold) : profile.filter_mode;
+  std::cout << fmt::format("generation: {} paragraphs -> {} answers -> {} questions -> {} kept ({:.1f}%; round trip: {})\n",
+                           sum["paragraphs"].dump(), sum["candidate_answers"].dump(), sum["questions"].dump(), sum["kept"].dump(),
+                           100.0 * kept_fraction, filter_rule);
   // Twenty generated pairs, drawn with the seed, with the filter's verdict.
   auto filtered = read_records(p("generated/filtered.jsonl"));
   Rng rng(args.seed);
@@ -363,6 +367,7 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   results["pretrain"] = args.init.empty() ? args.pretrain : "init:" + args.init;
   results["lexical_match"] = lexical;
   results["question_generator"] = generator;
+  results["filter"] = filter;
   results["held_out_questions"] = c.num_questions();
   results["generation"] = sum;
   results["samples"] = samples;

@@ -25,9 +25,8 @@ struct DemoProfile {
   double qa_lr = 1e-3;
   std::size_t per_context = 4, per_answer = 2, max_length = 256;
   // Round-trip filter: exact (Puri et al.: the filter reader's answer equals the generated one) or
-  // f1 (their F1 >= filter_f1_threshold). With the full profile's answer generator, f1 >= 0.5 keeps
-  // pairs that train a better reader than as many unfiltered ones; exact keeps the easy ones
-  // (docs/results.md).
+  // f1 (their F1 >= filter_f1_threshold). On cloze questions F1 >= 0.5 keeps pairs that train a
+  // better reader than as many unfiltered ones; exact keeps only short, easy ones (docs/results.md).
   std::string filter_mode = "exact";
   double filter_f1_threshold = 0.5;
   // gpt2 (trained here, Puri et al.) or cloze (rule-based, Lewis et al. 2019: no generator to
