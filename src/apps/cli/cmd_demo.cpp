@@ -259,9 +259,11 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
 
   // Human questions: all of B. The generator gets the contexts of B's first paragraphs.
   const auto b_generated = first_paragraphs(parts[1], profile.generated_paragraphs);
-  const nlohmann::json filter = profile.filter_mode == "f1"
-                                    ? nlohmann::json{{"mode", "f1"}, {"f1_threshold", profile.filter_f1_threshold}}
-                                    : nlohmann::json{{"mode", profile.filter_mode}};
+  // The profile's round-trip rule: for the pipeline and results.json, and in words for the table.
+  const bool f1_filter = profile.filter_mode == "f1";
+  const nlohmann::json filter = f1_filter ? nlohmann::json{{"mode", "f1"}, {"f1_threshold", profile.filter_f1_threshold}}
+                                          : nlohmann::json{{"mode", profile.filter_mode}};
+  const std::string filter_rule = f1_filter ? fmt::format("F1 >= {}", profile.filter_f1_threshold) : profile.filter_mode;
   {
     // SQuAD JSON, not text lines: 27 of B's contexts hold line breaks, and a line per paragraph
     // would cut them into fragments. The answer stage reads only the contexts.
@@ -340,7 +342,6 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
     std::cout << fmt::format("{:<44} {:>10} {:>8.2f} {:>8.2f}\n", row.label, row.data.empty() ? "-" : std::to_string(row.questions), em, f1);
     results[row.key] = {{"em", em}, {"f1", f1}, {"questions", row.questions}};
   }
-  const std::string filter_rule = profile.filter_mode == "f1" ? fmt::format("F1 >= {}", profile.filter_f1_threshold) : profile.filter_mode;
   std::cout << fmt::format("generation: {} paragraphs -> {} answers -> {} questions -> {} kept ({:.1f}%; round trip: {})\n",
                            sum["paragraphs"].dump(), sum["candidate_answers"].dump(), sum["questions"].dump(), sum["kept"].dump(),
                            100.0 * kept_fraction, filter_rule);
