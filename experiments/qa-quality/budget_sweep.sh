@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The pretraining-budget sweep (issue 16): which encoder width/depth, given a fixed wall-time
+# budget of masked-LM pretraining on this machine, gives the best QA reader?
+# For each size "LAYERSxHIDDEN" (heads hidden/64, at least 2; FFN 4 x hidden; 256 positions):
+#   calibrate  a 30-step run measures steps/s at 128 tokens x 32 (the machine as it is now);
+#   pretrain   the shipped recipe scaled to the budget: phase 1 at 128 tokens x 32 for ~10/11 of it,
+#              phase 2 at 256 tokens x 16 (trains positions 128-255, which QA windows use) for the
+#              rest, as steps = budget x steps/s (the learning-rate schedule needs a step count);
+#   score      held-out masked-token accuracy (eval mlm --seed 7: the same positions for every size),
+#              then QA readers on B's human questions with lexical-match features (the default
+#              demo's reader: 2 epochs, lr 1e-3, batch 16, 256 tokens, stride 64), one per QA seed,
+#              scored on C (held out).
+# Corpus: the English QA contexts on the mirror, every 100th document held out (as models/bert);
+# tokenizer: models/bert/vocab.txt (trained on that corpus). DEMO_DIR is a finished default demo
+# run (its parts/B.json and parts/C.json). Reruns skip finished steps.
+# Usage: experiments/qa-quality/budget_sweep.sh DEMO_DIR WORK_DIR BUDGET_SECONDS LxH...
+#   QA_SEEDS (default "1 2 3"), SEED (pretraining, default 1), THREADS (default 2), FRUGAL override.
+#   experiments/qa-quality/budget_sweep.sh /tmp/runs/seeds/seed-1 /tmp/runs/budget-900 900 2x64 2x128 4x128 4x256
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+frugal=${FRUGAL:-$root/build/frugal}
+mirror=${FRUGAL_MIRROR:-$root/../shared/data}
+demo=$(cd "${1:?usage: budget_sweep.sh DEMO_DIR WORK_DIR BUDGET_SECONDS LxH...}" && pwd)
+mkdir -p "${2:?}" && work=$(cd "$2" && pwd)
+budget=${3:?}
+shift 3
+seed=${SEED:-1}
+threads=${THREADS:-2}
+vocab=$root/models/bert/vocab.txt
+export OMP_WAIT_POLICY=passive
+f() { "$frugal" --mirror "$mirror" --no-progress --threads "$threads" "$@"; }
+cd "$work"
+if [ ! -f held.txt ]; then
+  f data corpus --source squad-v1.1-dev,squadshifts-new-wiki,tydiqa-goldp-en,newsqa-dev --out corpus.txt \
+    --held-out held.txt --held-out-every 100
+fi
+mlm() { f pretrain mlm --tokenizer "$vocab" --corpus "$work/corpus.txt" --seed "$seed" --lr 1e-3 "$@"; }
+last_rate() { python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1]) if "steps_per_s" in l][-1]["steps_per_s"])' "$1"; }
+
+for size in "$@"; do
+  layers=${size%x*} hidden=${size#*x}
+  heads=$(( hidden / 64 < 2 ? 2 : hidden / 64 ))
+  dir=$work/$size
+  mkdir -p "$dir"
+  echo "{\"hidden_size\": $hidden, \"num_hidden_layers\": $layers, \"num_attention_heads\": $heads, \"intermediate_size\": $(( 4 * hidden )), \"max_position_embeddings\": 256}" > "$dir/config.json"
+  if [ ! -f "$dir/pretrain.json" ]; then
+    mlm --model-config "$dir/config.json" --steps 30 --batch-size 32 --max-length 128 --log-every 10 --no-resume \
+      --out "$dir/calibrate" > "$dir/calibrate.log" 2>&1 || { tail -n 3 "$dir/calibrate.log"; exit 1; }
+    rate=$(last_rate "$dir/calibrate/metrics.jsonl")
+    steps1=$(python3 -c "print(max(50, int($budget * $rate * 10 / 11)))")
+    steps2=$(( steps1 / 10 ))
+    start=$(date +%s.%N)
+    mlm --model-config "$dir/config.json" --steps "$steps1" --batch-size 32 --max-length 128 --no-resume \
+      --out "$dir/phase1" > "$dir/phase1.log" 2>&1 || { tail -n 3 "$dir/phase1.log"; exit 1; }
+    mlm --init "$dir/phase1/model" --steps "$steps2" --batch-size 16 --max-length 256 --no-resume \
+      --out "$dir/phase2" > "$dir/phase2.log" 2>&1 || { tail -n 3 "$dir/phase2.log"; exit 1; }
+    seconds=$(echo "$(date +%s.%N) - $start" | bc)
+    f eval mlm --model "$dir/phase2/model" --text held.txt --max-length 128 --seed 7 > "$dir/eval-mlm.json"
+    params=$(f model info "$dir/phase2/model" | awk '/^parameters:/ {print $2}')
+    python3 - "$dir" "$rate" "$steps1" "$steps2" "$seconds" "$params" <<'PY'
+import json, sys
+d, rate, s1, s2, secs, params = sys.argv[1:]
+ev = json.load(open(f"{d}/eval-mlm.json"))
+json.dump({"calibrated_steps_per_s": float(rate), "phase1_steps": int(s1), "phase2_steps": int(s2),
+           "seconds": float(secs), "parameters": int(params), "eval_mlm": ev}, open(f"{d}/pretrain.json", "w"), indent=1)
+PY
+  fi
+  for qa_seed in ${QA_SEEDS:-1 2 3}; do
+    qa=$dir/qa-seed-$qa_seed
+    [ -f "$qa/score-C.json" ] && continue
+    f qa train --train "$demo/parts/B.json" --init "$dir/phase2/model" --lexical-match --epochs 2 --batch-size 16 \
+      --lr 1e-3 --seed "$qa_seed" --no-resume --max-length 256 --stride 64 --out "$qa" > "$qa.log" 2>&1 || { tail -n 3 "$qa.log"; exit 1; }
+    f qa predict --model "$qa/model" --data "$demo/parts/C.json" --out "$qa/pred-C.json" --max-length 256 --stride 64 > /dev/null
+    f eval squad "$demo/parts/C.json" "$qa/pred-C.json" > "$qa/score-C.json.tmp" && mv "$qa/score-C.json.tmp" "$qa/score-C.json"
+  done
+done
+
+# The table: every size in WORK_DIR that has finished.
+python3 - "$work" "$budget" <<'PY'
+import glob, json, os, statistics, sys
+work, budget = sys.argv[1], sys.argv[2]
+print(f"Pretraining budget {budget} s per encoder.\n")
+print("| encoder (layers x hidden) | parameters (MLM head incl.) | steps (128 + 256 tokens) | pretraining s | held-out masked-token accuracy | QA F1 on C, mean (min-max) | EM on C, mean |")
+print("|---|---|---|---|---|---|---|")
+def key(d):
+    l, h = os.path.basename(d).split("x")
+    return (int(h), int(l))
+for d in sorted((d for d in glob.glob(f"{work}/*x*") if os.path.isfile(f"{d}/pretrain.json")), key=key):
+    p = json.load(open(f"{d}/pretrain.json"))
+    scores = [json.load(open(s)) for s in sorted(glob.glob(f"{d}/qa-seed-*/score-C.json"))]
+    if not scores:
+        continue
+    f1 = [s["f1"] for s in scores]
+    em = [s["exact_match"] for s in scores]
+    acc = p["eval_mlm"]["accuracy"]
+    print(f"| {os.path.basename(d)} | {p['parameters']:,} | {p['phase1_steps']} + {p['phase2_steps']} | {p['seconds']:.0f} | "
+          f"{100 * acc:.2f}% | {statistics.mean(f1):.2f} ({min(f1):.2f}-{max(f1):.2f}, {len(f1)} seeds) | {statistics.mean(em):.2f} |")
+PY
