@@ -14,7 +14,9 @@
 # tokenizer: models/bert/vocab.txt (trained on that corpus). DEMO_DIR is a finished default demo
 # run (its parts/B.json and parts/C.json). Reruns skip finished steps.
 # Usage: experiments/qa-quality/budget_sweep.sh DEMO_DIR WORK_DIR BUDGET_SECONDS LxH...
-#   QA_SEEDS (default "1 2 3"), SEED (pretraining, default 1), THREADS (default 2), FRUGAL override.
+#   QA_SEEDS (default "1 2 3"), SEED (pretraining, default 1), THREADS (default 2), FRUGAL override;
+#   READER_FROM=phase1 starts the readers from phase 1's encoder instead (does phase 2 matter?),
+#   READER_FROM=none from random weights of the same size (does pretraining matter?).
 #   experiments/qa-quality/budget_sweep.sh /tmp/runs/seeds/seed-1 /tmp/runs/budget-900 900 2x64 2x128 4x128 4x256
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -43,6 +45,11 @@ for size in "$@"; do
   dir=$work/$size
   mkdir -p "$dir"
   echo "{\"hidden_size\": $hidden, \"num_hidden_layers\": $layers, \"num_attention_heads\": $heads, \"intermediate_size\": $(( 4 * hidden )), \"max_position_embeddings\": 256}" > "$dir/config.json"
+  if [ "${READER_FROM:-}" = none ]; then
+    reader_start=(--model-config "$dir/config.json" --tokenizer "$vocab")
+  else
+    reader_start=(--init "$dir/${READER_FROM:-phase2}/model")
+  fi
   if [ ! -f "$dir/pretrain.json" ]; then
     mlm --model-config "$dir/config.json" --steps 30 --batch-size 32 --max-length 128 --log-every 10 --no-resume \
       --out "$dir/calibrate" > "$dir/calibrate.log" 2>&1 || { tail -n 3 "$dir/calibrate.log"; exit 1; }
@@ -66,9 +73,9 @@ json.dump({"calibrated_steps_per_s": float(rate), "phase1_steps": int(s1), "phas
 PY
   fi
   for qa_seed in ${QA_SEEDS:-1 2 3}; do
-    qa=$dir/qa-seed-$qa_seed
+    qa=$dir/qa-${READER_FROM:+$READER_FROM-}seed-$qa_seed
     [ -f "$qa/score-C.json" ] && continue
-    f qa train --train "$demo/parts/B.json" --init "$dir/phase2/model" --lexical-match --epochs 2 --batch-size 16 \
+    f qa train --train "$demo/parts/B.json" "${reader_start[@]}" --lexical-match --epochs 2 --batch-size 16 \
       --lr 1e-3 --seed "$qa_seed" --no-resume --max-length 256 --stride 64 --out "$qa" > "$qa.log" 2>&1 || { tail -n 3 "$qa.log"; exit 1; }
     f qa predict --model "$qa/model" --data "$demo/parts/C.json" --out "$qa/pred-C.json" --max-length 256 --stride 64 > /dev/null
     f eval squad "$demo/parts/C.json" "$qa/pred-C.json" > "$qa/score-C.json.tmp" && mv "$qa/score-C.json.tmp" "$qa/score-C.json"
@@ -76,10 +83,10 @@ PY
 done
 
 # The table: every size in WORK_DIR that has finished.
-python3 - "$work" "$budget" <<'PY'
+python3 - "$work" "$budget" "${READER_FROM:-}" <<'PY'
 import glob, json, os, statistics, sys
-work, budget = sys.argv[1], sys.argv[2]
-print(f"Pretraining budget {budget} s per encoder.\n")
+work, budget, reader_from = sys.argv[1], sys.argv[2], sys.argv[3]
+print(f"Pretraining budget {budget} s per encoder; readers from {reader_from or 'phase2'}.\n")
 print("| encoder (layers x hidden) | parameters (MLM head incl.) | steps (128 + 256 tokens) | pretraining s | held-out masked-token accuracy | QA F1 on C, mean (min-max) | EM on C, mean |")
 print("|---|---|---|---|---|---|---|")
 def key(d):
@@ -87,7 +94,7 @@ def key(d):
     return (int(h), int(l))
 for d in sorted((d for d in glob.glob(f"{work}/*x*") if os.path.isfile(f"{d}/pretrain.json")), key=key):
     p = json.load(open(f"{d}/pretrain.json"))
-    scores = [json.load(open(s)) for s in sorted(glob.glob(f"{d}/qa-seed-*/score-C.json"))]
+    scores = [json.load(open(s)) for s in sorted(glob.glob(f"{d}/qa-{reader_from + '-' if reader_from else ''}seed-*/score-C.json"))]
     if not scores:
         continue
     f1 = [s["f1"] for s in scores]
