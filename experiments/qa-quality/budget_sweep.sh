@@ -29,8 +29,9 @@ shift 3
 seed=${SEED:-1}
 threads=${THREADS:-2}
 vocab=$root/models/bert/vocab.txt
-export OMP_WAIT_POLICY=passive
-f() { "$frugal" --mirror "$mirror" --no-progress --threads "$threads" "$@"; }
+export OMP_WAIT_POLICY=passive FRUGAL_THREADS=$threads
+# f and train_and_score (the default demo's reader recipe)
+source "$root/experiments/qa-quality/demo_rows.sh"
 cd "$work"
 if [ ! -f held.txt ]; then
   f data corpus --source squad-v1.1-dev,squadshifts-new-wiki,tydiqa-goldp-en,newsqa-dev --out corpus.txt \
@@ -45,11 +46,6 @@ for size in "$@"; do
   dir=$work/$size
   mkdir -p "$dir"
   echo "{\"hidden_size\": $hidden, \"num_hidden_layers\": $layers, \"num_attention_heads\": $heads, \"intermediate_size\": $(( 4 * hidden )), \"max_position_embeddings\": 256}" > "$dir/config.json"
-  if [ "${READER_FROM:-}" = none ]; then
-    reader_start=(--model-config "$dir/config.json" --tokenizer "$vocab")
-  else
-    reader_start=(--init "$dir/${READER_FROM:-phase2}/model")
-  fi
   if [ ! -f "$dir/pretrain.json" ]; then
     mlm --model-config "$dir/config.json" --steps 30 --batch-size 32 --max-length 128 --log-every 10 --no-resume \
       --out "$dir/calibrate" > "$dir/calibrate.log" 2>&1 || { tail -n 3 "$dir/calibrate.log"; exit 1; }
@@ -72,21 +68,21 @@ json.dump({"calibrated_steps_per_s": float(rate), "phase1_steps": int(s1), "phas
            "seconds": float(secs), "parameters": int(params), "eval_mlm": ev}, open(f"{d}/pretrain.json", "w"), indent=1)
 PY
   fi
+  reader=${READER_FROM:-phase2}
+  init=$dir/$reader/model
+  [ "$reader" = none ] && init=$dir/config.json  # a config file: random weights
   for qa_seed in ${QA_SEEDS:-1 2 3}; do
-    qa=$dir/qa-${READER_FROM:+$READER_FROM-}seed-$qa_seed
-    [ -f "$qa/score-C.json" ] && continue
-    f qa train --train "$demo/parts/B.json" "${reader_start[@]}" --lexical-match --epochs 2 --batch-size 16 \
-      --lr 1e-3 --seed "$qa_seed" --no-resume --max-length 256 --stride 64 --out "$qa" > "$qa.log" 2>&1 || { tail -n 3 "$qa.log"; exit 1; }
-    f qa predict --model "$qa/model" --data "$demo/parts/C.json" --out "$qa/pred-C.json" --max-length 256 --stride 64 > /dev/null
-    f eval squad "$demo/parts/C.json" "$qa/pred-C.json" > "$qa/score-C.json.tmp" && mv "$qa/score-C.json.tmp" "$qa/score-C.json"
+    [ -f "$dir/score-$reader-seed-$qa_seed.json" ] && continue
+    (cd "$dir" && TOKENIZER=$vocab EPOCHS=2 train_and_score "$reader-seed-$qa_seed" "$init" "$qa_seed" "$demo" "$demo/parts/B.json") \
+      || { tail -n 3 "$dir/qa-$reader-seed-$qa_seed.log"; exit 1; }
   done
 done
 
 # The table: every size in WORK_DIR that has finished.
-python3 - "$work" "$budget" "${READER_FROM:-}" <<'PY'
+python3 - "$work" "$budget" "${READER_FROM:-phase2}" <<'PY'
 import glob, json, os, statistics, sys
-work, budget, reader_from = sys.argv[1], sys.argv[2], sys.argv[3]
-print(f"Pretraining budget {budget} s per encoder; readers from {reader_from or 'phase2'}.\n")
+work, budget, reader = sys.argv[1], sys.argv[2], sys.argv[3]
+print(f"Pretraining budget {budget} s per encoder; readers from {reader}.\n")
 print("| encoder (layers x hidden) | parameters (MLM head incl.) | steps (128 + 256 tokens) | pretraining s | held-out masked-token accuracy | QA F1 on C, mean (min-max) | EM on C, mean |")
 print("|---|---|---|---|---|---|---|")
 def key(d):
@@ -94,7 +90,7 @@ def key(d):
     return (int(h), int(l))
 for d in sorted((d for d in glob.glob(f"{work}/*x*") if os.path.isfile(f"{d}/pretrain.json")), key=key):
     p = json.load(open(f"{d}/pretrain.json"))
-    scores = [json.load(open(s)) for s in sorted(glob.glob(f"{d}/qa-{reader_from + '-' if reader_from else ''}seed-*/score-C.json"))]
+    scores = [json.load(open(s)) for s in sorted(glob.glob(f"{d}/score-{reader}-seed-*.json"))]
     if not scores:
         continue
     f1 = [s["f1"] for s in scores]

@@ -28,13 +28,19 @@ json.dump({"version": "1.1", "data": drawn + b["data"]}, open("random-human.json
 PY
 }
 
-# train_and_score NAME INIT SEED RUN: the demo's QA model on NAME.json from INIT, its answers to
-# RUN's part C, and their official score in score-NAME.json. EPOCHS (default 2, the default
-# profile's; the full profile's is 4) sets the reader's epochs.
+# train_and_score NAME INIT SEED RUN [TRAIN]: the demo's QA model on TRAIN (default NAME.json) from
+# INIT, its answers to RUN's part C, and their official score in score-NAME.json (written last, and
+# whole: its presence means the row is done). INIT is a model directory, or a BertConfig JSON file
+# for a randomly initialised reader (its WordPiece vocabulary: TOKENIZER, default
+# models/bert/vocab.txt). EPOCHS (default 2, the default profile's; the full profile's is 4) sets
+# the reader's epochs.
 train_and_score() {
-  local name=$1 init=$2 seed=$3 run=$4
-  f qa train --train "$name.json" --init "$init" --epochs "${EPOCHS:-2}" --batch-size 16 --lr 0.001 --seed "$seed" --no-resume \
+  local name=$1 init=$2 seed=$3 run=$4 train=${5:-$1.json}
+  local start=(--init "$init")
+  [ -f "$init" ] && start=(--model-config "$init" --tokenizer "${TOKENIZER:-$root/models/bert/vocab.txt}")
+  f qa train --train "$train" "${start[@]}" --epochs "${EPOCHS:-2}" --batch-size 16 --lr 0.001 --seed "$seed" --no-resume \
     --out "qa-$name" --lexical-match --max-length 256 --stride 64 > "qa-$name.log" 2>&1
   f qa predict --model "qa-$name/model" --data "$run/parts/C.json" --out "pred-$name.json" --max-length 256 --stride 64 2> /dev/null
-  f eval squad "$run/parts/C.json" "pred-$name.json" > "score-$name.json"
+  f eval squad "$run/parts/C.json" "pred-$name.json" > "score-$name.json.tmp"
+  mv "score-$name.json.tmp" "score-$name.json"
 }
