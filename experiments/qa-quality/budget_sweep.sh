@@ -38,26 +38,50 @@ if [ ! -f held.txt ]; then
     --held-out held.txt --held-out-every 100
 fi
 mlm() { f pretrain mlm --tokenizer "$vocab" --corpus "$work/corpus.txt" --seed "$seed" --lr 1e-3 "$@"; }
-last_rate() { python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1]) if "steps_per_s" in l][-1]["steps_per_s"])' "$1"; }
+# Steps/s from step 40 on: the first steps of a run are ~20% faster than its steady state.
+steady_rate() { python3 -c 'import json,sys; L=[json.loads(l) for l in open(sys.argv[1]) if "steps_per_s" in l and json.loads(l)["step"] >= 40]; print((L[-1]["step"]-L[0]["step"])/(L[-1]["time"]-L[0]["time"]))' "$1"; }
+# Training seconds from metrics logs (each line's steps over its interval's rate), so that time
+# spent stopped between a stop and the resume is not counted.
+train_seconds() {
+  python3 - "$@" <<'PY'
+import json, statistics, sys
+total = 0.0
+for path in sys.argv[1:]:
+    steps = [m for m in map(json.loads, open(path)) if "steps_per_s" in m]
+    gaps = [b["step"] - a["step"] for a, b in zip(steps, steps[1:]) if b["step"] > a["step"]]
+    interval = statistics.median(gaps) if gaps else steps[0]["step"]
+    for prev, m in zip([None] + steps, steps):
+        # a line's steps_per_s covers the steps since the line before (or since the resume)
+        done = m["step"] - prev["step"] if prev and m["step"] > prev["step"] else min(interval, m["step"])
+        total += done / m["steps_per_s"]
+print(round(total, 1))
+PY
+}
 
 for size in "$@"; do
   layers=${size%x*} hidden=${size#*x}
   heads=$(( hidden / 64 < 2 ? 2 : hidden / 64 ))
   dir=$work/$size
   mkdir -p "$dir"
-  echo "{\"hidden_size\": $hidden, \"num_hidden_layers\": $layers, \"num_attention_heads\": $heads, \"intermediate_size\": $(( 4 * hidden )), \"max_position_embeddings\": 256}" > "$dir/config.json"
+  echo "{\"hidden_size\": $hidden, \"num_hidden_layers\": $layers, \"num_attention_heads\": $heads, \"intermediate_size\": $(( 4 * hidden )), \"max_position_embeddings\": 256}" > "$dir/config.json.new"
+  # rewritten only when it differs: a resumed run's checkpoint is tied to its config file as it was
+  cmp -s "$dir/config.json.new" "$dir/config.json" && rm "$dir/config.json.new" || mv "$dir/config.json.new" "$dir/config.json"
   if [ ! -f "$dir/pretrain.json" ]; then
-    mlm --model-config "$dir/config.json" --steps 30 --batch-size 32 --max-length 128 --log-every 10 --no-resume \
-      --out "$dir/calibrate" > "$dir/calibrate.log" 2>&1 || { tail -n 3 "$dir/calibrate.log"; exit 1; }
-    rate=$(last_rate "$dir/calibrate/metrics.jsonl")
-    steps1=$(python3 -c "print(max(50, int($budget * $rate * 10 / 11)))")
-    steps2=$(( steps1 / 10 ))
-    start=$(date +%s.%N)
-    mlm --model-config "$dir/config.json" --steps "$steps1" --batch-size 32 --max-length 128 --no-resume \
-      --out "$dir/phase1" > "$dir/phase1.log" 2>&1 || { tail -n 3 "$dir/phase1.log"; exit 1; }
-    mlm --init "$dir/phase1/model" --steps "$steps2" --batch-size 16 --max-length 256 --no-resume \
-      --out "$dir/phase2" > "$dir/phase2.log" 2>&1 || { tail -n 3 "$dir/phase2.log"; exit 1; }
-    seconds=$(echo "$(date +%s.%N) - $start" | bc)
+    if [ ! -f "$dir/plan.json" ]; then
+      mlm --model-config "$dir/config.json" --steps 120 --batch-size 32 --max-length 128 --log-every 10 --no-resume \
+        --out "$dir/calibrate" > "$dir/calibrate.log" 2>&1 || { tail -n 3 "$dir/calibrate.log"; exit 1; }
+      rate=$(steady_rate "$dir/calibrate/metrics.jsonl")
+      steps1=$(python3 -c "print(max(50, int($budget * $rate * 10 / 11)))")
+      echo "{\"calibrated_steps_per_s\": $rate, \"phase1_steps\": $steps1, \"phase2_steps\": $(( steps1 / 10 ))}" > "$dir/plan.json.tmp"
+      mv "$dir/plan.json.tmp" "$dir/plan.json"
+    fi
+    # The plan is kept: a rerun after a stop resumes both phases from their checkpoints with the same schedule.
+    read -r rate steps1 steps2 < <(python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); print(p["calibrated_steps_per_s"], p["phase1_steps"], p["phase2_steps"])' "$dir/plan.json")
+    mlm --model-config "$dir/config.json" --steps "$steps1" --batch-size 32 --max-length 128 --save-every $(( steps1 / 20 + 1 )) \
+      --out "$dir/phase1" >> "$dir/phase1.log" 2>&1 || { tail -n 3 "$dir/phase1.log"; exit 1; }
+    mlm --init "$dir/phase1/model" --steps "$steps2" --batch-size 16 --max-length 256 --save-every $(( steps2 / 5 + 1 )) \
+      --out "$dir/phase2" >> "$dir/phase2.log" 2>&1 || { tail -n 3 "$dir/phase2.log"; exit 1; }
+    seconds=$(train_seconds "$dir/phase1/metrics.jsonl" "$dir/phase2/metrics.jsonl")
     f eval mlm --model "$dir/phase2/model" --text held.txt --max-length 128 --seed 7 > "$dir/eval-mlm.json"
     params=$(f model info "$dir/phase2/model" | awk '/^parameters:/ {print $2}')
     python3 - "$dir" "$rate" "$steps1" "$steps2" "$seconds" "$params" <<'PY'
