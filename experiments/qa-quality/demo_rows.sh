@@ -34,11 +34,21 @@ PY
 # for a randomly initialised reader (its WordPiece vocabulary: TOKENIZER, default
 # models/bert/vocab.txt). EPOCHS (default 2, the default profile's; the full profile's is 4) sets
 # the reader's epochs.
+# reader_start INIT: sets reader_start_args to the qa train options that start a reader from INIT,
+# a model directory (--init) or a BertConfig JSON file (random weights, TOKENIZER's vocabulary),
+# as absolute paths.
+reader_start() {
+  if [ -f "$1" ]; then
+    reader_start_args=(--model-config "$(realpath "$1")" --tokenizer "$(realpath "${TOKENIZER:-$root/models/bert/vocab.txt}")")
+  else
+    reader_start_args=(--init "$(cd "$1" && pwd)")
+  fi
+}
+
 train_and_score() {
   local name=$1 init=$2 seed=$3 run=$4 train=${5:-$1.json}
-  local start=(--init "$init")
-  [ -f "$init" ] && start=(--model-config "$init" --tokenizer "${TOKENIZER:-$root/models/bert/vocab.txt}")
-  f qa train --train "$train" "${start[@]}" --epochs "${EPOCHS:-2}" --batch-size 16 --lr 0.001 --seed "$seed" --no-resume \
+  reader_start "$init"
+  f qa train --train "$train" "${reader_start_args[@]}" --epochs "${EPOCHS:-2}" --batch-size 16 --lr 0.001 --seed "$seed" --no-resume \
     --out "qa-$name" --lexical-match --max-length 256 --stride 64 > "qa-$name.log" 2>&1
   f qa predict --model "qa-$name/model" --data "$run/parts/C.json" --out "pred-$name.json" --max-length 256 --stride 64 2> /dev/null
   f eval squad "$run/parts/C.json" "pred-$name.json" > "score-$name.json.tmp"

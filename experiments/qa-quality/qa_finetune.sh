@@ -12,21 +12,19 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 frugal=${FRUGAL:-$root/build/frugal}
 demo=$(cd "$1" && pwd)
 mkdir -p "$2" && work=$(cd "$2" && pwd)
-if [ -f "$3" ]; then
-  model_start=(--model-config "$(realpath "$3")" --tokenizer "$(realpath "${TOKENIZER:-$root/models/bert/vocab.txt}")")
-else
-  model_start=(--init "$(cd "$3" && pwd)")
-fi
+mirror=${FRUGAL_MIRROR:-$root/../shared/data}
+# f and reader_start (INIT: a model directory or a BertConfig file)
+source "$root/experiments/qa-quality/demo_rows.sh"
+reader_start "$3"
 shift 3
 seed=${SEED:-1}
-f() { "$frugal" --no-progress "$@"; }
 echo "| lr | epochs | seconds (train) | EM / F1 on C | EM / F1 on B (its training data) |"
 echo "|---|---|---|---|---|"
 for setting in "$@"; do
   lr=${setting%%:*} epochs=${setting##*:}
   dir="$work/lr$lr-ep$epochs"
   start=$(date +%s.%N)
-  f qa train --train "$demo/parts/B.json" "${model_start[@]}" --epochs "$epochs" --batch-size 16 --lr "$lr" --seed "$seed" \
+  f qa train --train "$demo/parts/B.json" "${reader_start_args[@]}" --epochs "$epochs" --batch-size 16 --lr "$lr" --seed "$seed" \
     --no-resume --max-length 256 --stride 64 ${QA_FLAGS:-} --out "$dir" > "$dir.log" 2>&1 || { tail -n 3 "$dir.log"; exit 1; }
   seconds=$(echo "$(date +%s.%N) - $start" | bc)
   for part in C B; do
