@@ -17,6 +17,10 @@
 #   QA_SEEDS (default "1 2 3"), SEED (pretraining, default 1), THREADS (default 2), FRUGAL override;
 #   READER_FROM=phase1 starts the readers from phase 1's encoder instead (does phase 2 matter?),
 #   READER_FROM=none from random weights of the same size (does pretraining matter?).
+#   OBJECTIVE=electra pretrains by ELECTRA's replaced-token detection instead (the same budget,
+#   phases, learning rate and readers; the generator a quarter of the width; readers start from
+#   the discriminator) into WORK/LxH-electra: ELECTRA vs masked LM at equal wall time. Its held-out
+#   score is the generator's masked-token accuracy and the discriminator's replaced-token accuracy.
 #   experiments/qa-quality/budget_sweep.sh /tmp/runs/seeds/seed-1 /tmp/runs/budget-900 900 2x64 2x128 4x128 4x256
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,7 +41,11 @@ if [ ! -f held.txt ]; then
   f data corpus --source squad-v1.1-dev,squadshifts-new-wiki,tydiqa-goldp-en,newsqa-dev --out corpus.txt \
     --held-out held.txt --held-out-every 100
 fi
-mlm() { f pretrain mlm --tokenizer "$vocab" --corpus "$work/corpus.txt" --seed "$seed" --lr 1e-3 "$@"; }
+objective=${OBJECTIVE:-mlm}
+case "$objective" in mlm) suffix="" ;; electra) suffix=-electra ;; *) echo "OBJECTIVE: mlm or electra" >&2; exit 2 ;; esac
+pretrain() { f pretrain "$objective" --tokenizer "$vocab" --corpus "$work/corpus.txt" --seed "$seed" --lr 1e-3 "$@"; }
+# what phase 2 and eval mlm continue from: the MLM model, or ELECTRA's generator + discriminator pair
+pair() { [ "$objective" = electra ] && echo "$1/electra" || echo "$1/model"; }
 # Steps/s from step 40 on: the first steps of a run are ~20% faster than its steady state.
 steady_rate() { python3 -c 'import json,sys; L=[json.loads(l) for l in open(sys.argv[1]) if "steps_per_s" in l and json.loads(l)["step"] >= 40]; print((L[-1]["step"]-L[0]["step"])/(L[-1]["time"]-L[0]["time"]))' "$1"; }
 # Training seconds from metrics logs (each line's steps over its interval's rate), so that time
@@ -61,14 +69,14 @@ PY
 for size in "$@"; do
   layers=${size%x*} hidden=${size#*x}
   heads=$(( hidden / 64 < 2 ? 2 : hidden / 64 ))
-  dir=$work/$size
+  dir=$work/$size$suffix
   mkdir -p "$dir"
   echo "{\"hidden_size\": $hidden, \"num_hidden_layers\": $layers, \"num_attention_heads\": $heads, \"intermediate_size\": $(( 4 * hidden )), \"max_position_embeddings\": 256}" > "$dir/config.json.new"
   # rewritten only when it differs: a resumed run's checkpoint is tied to its config file as it was
   cmp -s "$dir/config.json.new" "$dir/config.json" && rm "$dir/config.json.new" || mv "$dir/config.json.new" "$dir/config.json"
   if [ ! -f "$dir/pretrain.json" ]; then
     if [ ! -f "$dir/plan.json" ]; then
-      mlm --model-config "$dir/config.json" --steps 120 --batch-size 32 --max-length 128 --log-every 10 --no-resume \
+      pretrain --model-config "$dir/config.json" --steps 120 --batch-size 32 --max-length 128 --log-every 10 --no-resume \
         --out "$dir/calibrate" > "$dir/calibrate.log" 2>&1 || { tail -n 3 "$dir/calibrate.log"; exit 1; }
       rate=$(steady_rate "$dir/calibrate/metrics.jsonl")
       steps1=$(python3 -c "print(max(50, int($budget * $rate * 10 / 11)))")
@@ -77,12 +85,12 @@ for size in "$@"; do
     fi
     # The plan is kept: a rerun after a stop resumes both phases from their checkpoints with the same schedule.
     read -r rate steps1 steps2 < <(python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); print(p["calibrated_steps_per_s"], p["phase1_steps"], p["phase2_steps"])' "$dir/plan.json")
-    mlm --model-config "$dir/config.json" --steps "$steps1" --batch-size 32 --max-length 128 --save-every $(( steps1 / 20 + 1 )) \
+    pretrain --model-config "$dir/config.json" --steps "$steps1" --batch-size 32 --max-length 128 --save-every $(( steps1 / 20 + 1 )) \
       --out "$dir/phase1" >> "$dir/phase1.log" 2>&1 || { tail -n 3 "$dir/phase1.log"; exit 1; }
-    mlm --init "$dir/phase1/model" --steps "$steps2" --batch-size 16 --max-length 256 --save-every $(( steps2 / 5 + 1 )) \
+    pretrain --init "$(pair "$dir/phase1")" --steps "$steps2" --batch-size 16 --max-length 256 --save-every $(( steps2 / 5 + 1 )) \
       --out "$dir/phase2" >> "$dir/phase2.log" 2>&1 || { tail -n 3 "$dir/phase2.log"; exit 1; }
     seconds=$(train_seconds "$dir/phase1/metrics.jsonl" "$dir/phase2/metrics.jsonl")
-    f eval mlm --model "$dir/phase2/model" --text held.txt --max-length 128 --seed 7 > "$dir/eval-mlm.json"
+    f eval mlm --model "$(pair "$dir/phase2")" --text held.txt --max-length 128 --seed 7 > "$dir/eval-mlm.json"
     params=$(f model info "$dir/phase2/model" | awk '/^parameters:/ {print $2}')
     python3 - "$dir" "$rate" "$steps1" "$steps2" "$seconds" "$params" <<'PY'
 import json, sys
@@ -110,8 +118,9 @@ print(f"Pretraining budget {budget} s per encoder; readers from {reader}.\n")
 print("| encoder (layers x hidden) | parameters (MLM head incl.) | steps (128 + 256 tokens) | pretraining s | held-out masked-token accuracy | QA F1 on C, mean (min-max) | EM on C, mean |")
 print("|---|---|---|---|---|---|---|")
 def key(d):
-    l, h = os.path.basename(d).split("x")
-    return (int(h), int(l))
+    size, _, objective = os.path.basename(d).partition("-")
+    l, h = size.split("x")
+    return (int(h), int(l), objective)
 for d in sorted((d for d in glob.glob(f"{work}/*x*") if os.path.isfile(f"{d}/pretrain.json")), key=key):
     p = json.load(open(f"{d}/pretrain.json"))
     scores = [json.load(open(s)) for s in sorted(glob.glob(f"{d}/score-{reader}-seed-*.json"))]
@@ -119,7 +128,12 @@ for d in sorted((d for d in glob.glob(f"{work}/*x*") if os.path.isfile(f"{d}/pre
         continue
     f1 = [s["f1"] for s in scores]
     em = [s["exact_match"] for s in scores]
-    acc = p["eval_mlm"]["accuracy"]
+    ev = p["eval_mlm"]
+    if "accuracy" in ev:
+        acc = f"{100 * ev['accuracy']:.2f}%"
+    else:  # ELECTRA: the generator's masked-token and the discriminator's replaced-token accuracy
+        acc = (f"generator {100 * ev['generator_accuracy']:.2f}%; discriminator {100 * ev['discriminator_accuracy']:.2f}% "
+               f"({100 * ev['replaced_fraction']:.1f}% replaced)")
     print(f"| {os.path.basename(d)} | {p['parameters']:,} | {p['phase1_steps']} + {p['phase2_steps']} | {p['seconds']:.0f} | "
-          f"{100 * acc:.2f}% | {statistics.mean(f1):.2f} ({min(f1):.2f}-{max(f1):.2f}, {len(f1)} seeds) | {statistics.mean(em):.2f} |")
+          f"{acc} | {statistics.mean(f1):.2f} ({min(f1):.2f}-{max(f1):.2f}, {len(f1)} seeds) | {statistics.mean(em):.2f} |")
 PY
