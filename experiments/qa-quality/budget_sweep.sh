@@ -129,9 +129,8 @@ for d in sorted((d for d in glob.glob(f"{work}/*x*") if os.path.isfile(f"{d}/pre
     f1 = [s["f1"] for s in scores]
     em = [s["exact_match"] for s in scores]
     ev = p["eval_mlm"]
-    if "accuracy" in ev:
-        acc = f"{100 * ev['accuracy']:.2f}%"
-    else:  # ELECTRA: the generator's masked-token and the discriminator's replaced-token accuracy
+    acc = f"{100 * ev['accuracy']:.2f}%"
+    if "discriminator_accuracy" in ev:  # ELECTRA: the generator's masked-token and the discriminator's replaced-token accuracy
         acc = (f"generator {100 * ev['generator_accuracy']:.2f}%; discriminator {100 * ev['discriminator_accuracy']:.2f}% "
                f"({100 * ev['replaced_fraction']:.1f}% replaced)")
     print(f"| {os.path.basename(d)} | {p['parameters']:,} | {p['phase1_steps']} + {p['phase2_steps']} | {p['seconds']:.0f} | "

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# CI smoke test of the QA-quality experiment scripts on a finished `frugal demo --smoke` run:
+# the pretraining-budget sweep (masked LM, ELECTRA, readers from random weights), its rerun after
+# a stop between the two phases (the plan kept, phase 1 resumed at its end, not retrained), and
+# qa_finetune.sh from a model directory and from a config file. Tiny models and two seconds of
+# pretraining: it checks that the scripts run and write their tables, not what the numbers are.
+# Usage: experiments/qa-quality/smoke.sh DEMO_DIR WORK_DIR   (FRUGAL, FRUGAL_MIRROR as the scripts)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+demo=${1:?usage: smoke.sh DEMO_DIR WORK_DIR}
+work=${2:?}
+rm -rf "$work" && mkdir -p "$work"
+export QA_SEEDS=1 THREADS=1
+fail() { echo "qa-quality smoke: $*" >&2; exit 1; }
+row() {  # FILE NAME: the table row of NAME
+  grep "^| $2 |" "$1" || fail "$1 has no row for $2: $(cat "$1")"
+}
+
+sweep=$work/sweep
+"$here/budget_sweep.sh" "$demo" "$sweep" 2 1x32 > "$work/mlm.txt"
+row "$work/mlm.txt" 1x32 > /dev/null
+OBJECTIVE=electra "$here/budget_sweep.sh" "$demo" "$sweep" 2 1x32 > "$work/electra.txt"
+row "$work/electra.txt" 1x32-electra | grep -q "generator .*discriminator" || fail "the ELECTRA row has no generator/discriminator accuracy"
+READER_FROM=none "$here/budget_sweep.sh" "$demo" "$sweep" 2 1x32 > "$work/none.txt"
+row "$work/none.txt" 1x32 > /dev/null
+[ -f "$sweep/1x32/score-none-seed-1.json" ] || fail "no reader from random weights"
+
+# A stop after phase 1: the rerun keeps the plan and the config file, resumes phase 1 at its last
+# step (nothing retrained) and finishes phase 2 and the scores.
+plan=$(cat "$sweep/1x32/plan.json")
+config_mtime=$(stat -c %Y "$sweep/1x32/config.json")
+steps1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["phase1_steps"])' "$sweep/1x32/plan.json")
+rm -r "$sweep/1x32/pretrain.json" "$sweep/1x32/phase2" "$sweep/1x32"/score-phase2-seed-1.json
+"$here/budget_sweep.sh" "$demo" "$sweep" 2 1x32 > "$work/rerun.txt"
+[ "$(cat "$sweep/1x32/plan.json")" = "$plan" ] || fail "the rerun changed the plan"
+[ "$(stat -c %Y "$sweep/1x32/config.json")" = "$config_mtime" ] || fail "the rerun rewrote config.json (its checkpoints would not resume)"
+grep -q "resumed from .*step-0*$steps1 " "$sweep/1x32/phase1.log" || fail "phase 1 was not resumed at step $steps1"
+row "$work/rerun.txt" 1x32 > /dev/null
+
+"$here/qa_finetune.sh" "$demo" "$work/finetune-dir" "$sweep/1x32/phase2/model" 1e-3:1 > "$work/finetune-dir.txt"
+"$here/qa_finetune.sh" "$demo" "$work/finetune-config" "$sweep/1x32/config.json" 1e-3:1 > "$work/finetune-config.txt"
+for t in finetune-dir finetune-config; do
+  [ "$(grep -c '^| 1e-3 | 1 |' "$work/$t.txt")" = 1 ] || fail "qa_finetune.sh ($t) wrote no row: $(cat "$work/$t.txt")"
+done
+echo "qa-quality smoke: passed"
