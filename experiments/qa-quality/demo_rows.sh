@@ -28,12 +28,6 @@ json.dump({"version": "1.1", "data": drawn + b["data"]}, open("random-human.json
 PY
 }
 
-# train_and_score NAME INIT SEED RUN [TRAIN]: the demo's QA model on TRAIN (default NAME.json) from
-# INIT, its answers to RUN's part C, and their official score in score-NAME.json (written last, and
-# whole: its presence means the row is done). INIT is a model directory, or a BertConfig JSON file
-# for a randomly initialised reader (its WordPiece vocabulary: TOKENIZER, default
-# models/bert/vocab.txt). EPOCHS (default 2, the default profile's; the full profile's is 4) sets
-# the reader's epochs.
 # reader_start INIT: sets reader_start_args to the qa train options that start a reader from INIT,
 # a model directory (--init) or a BertConfig JSON file (random weights, TOKENIZER's vocabulary),
 # as absolute paths.
@@ -45,6 +39,12 @@ reader_start() {
   fi
 }
 
+# train_and_score NAME INIT SEED RUN [TRAIN]: the demo's QA model on TRAIN (default NAME.json) from
+# INIT, its answers to RUN's part C, and their official score in score-NAME.json (written last, and
+# whole: its presence means the row is done). INIT is a model directory, or a BertConfig JSON file
+# for a randomly initialised reader (its WordPiece vocabulary: TOKENIZER, default
+# models/bert/vocab.txt). EPOCHS (default 2, the default profile's; the full profile's is 4) sets
+# the reader's epochs.
 train_and_score() {
   local name=$1 init=$2 seed=$3 run=$4 train=${5:-$1.json}
   reader_start "$init"
