@@ -386,12 +386,12 @@ void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptio
   demo->add_option("--out", args->out_dir, "Working directory (models, generated data, results.json)")->capture_default_str();
   std::string names;
   for (const auto& n : demo_profile_names()) names += (names.empty() ? "" : ", ") + n;
-  demo->add_option("--profile", args->profile, "Run size: " + names + " (default <= 15 min on 2 cores: 14 min from the shipped models; full ~51 min; gpu: one GPU, bf16)")
+  demo->add_option("--profile", args->profile, "Run size: " + names + " (default <= 15 min on 2 cores: 9 min from the shipped models; full: 25 min from them, 51 with --from-scratch; gpu: one GPU, bf16)")
       ->capture_default_str();
   demo->add_flag("--smoke", args->smoke, "The smoke profile: every stage on ~20 paragraphs with tiny models");
   demo->add_option("--init", args->init,
                    "Start from pretrained models: DIR/bert (a BERT) and, for --question-generator gpt2, DIR/gpt2 (a GPT-2). The "
-                   "default profile uses the shipped models/ when present");
+                   "default and full profiles use the shipped models/ when present");
   demo->add_flag("--from-scratch", args->from_scratch, "Pretrain here even when shipped models/ are present");
   demo->add_option("--pretrain", args->pretrain, "How the BERT is pretrained without --init: mlm or electra")->capture_default_str();
   demo->add_flag("--lexical-match,!--no-lexical-match", args->lexical_match,

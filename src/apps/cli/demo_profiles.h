@@ -1,7 +1,8 @@
 #pragma once
 // The sizes of `frugal demo`'s runs: how much data each stage sees, the models and their steps.
-// default: about 15 minutes on two CPU cores; full: under an hour there (49 min measured); gpu: one GPU (bf16
-// autocast, larger models) in about 10 minutes; smoke: every stage in seconds (tests).
+// default: within 15 minutes on two CPU cores (9 min from the shipped models); full: 25 min from them,
+// 51 min with --from-scratch; gpu: one GPU (bf16 autocast, larger models) in about 10 minutes; smoke:
+// every stage in seconds (tests).
 #include <cstddef>
 #include <string>
 #include <vector>
