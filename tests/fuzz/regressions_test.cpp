@@ -3,6 +3,7 @@
 // this binary as functions (fuzz/fuzz_target.h): CI checks them without a clang build.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
