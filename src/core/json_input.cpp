@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
 
 #include "core/error.h"
 #include "core/utf8.h"
@@ -51,6 +52,21 @@ std::size_t offset_of_limit(std::string_view text, simdjson::error_code error) {
   return std::string_view::npos;
 }
 
+// simdjson 3.0 (Debian 12) reports an integer beyond 64 bits as NUMBER_ERROR; later versions
+// (3.12, Debian 13) as BIGINT_ERROR, an enumerator 3.0 lacks: detected, not version-tested.
+template <typename Code, typename = void>
+struct HasBigintError : std::false_type {};
+template <typename Code>
+struct HasBigintError<Code, std::void_t<decltype(Code::BIGINT_ERROR)>> : std::true_type {};
+
+template <typename Code>
+bool is_number_range_error(Code error) {
+  if constexpr (HasBigintError<Code>::value) {
+    if (error == Code::BIGINT_ERROR) return true;
+  }
+  return error == Code::NUMBER_ERROR;
+}
+
 }  // namespace
 
 simdjson::dom::element parse_json_text(simdjson::dom::parser& parser, std::string_view text, const std::string& name,
@@ -70,8 +86,7 @@ simdjson::dom::element parse_json_text(simdjson::dom::parser& parser, std::strin
   const std::size_t bom = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   auto result = parser.parse(text.data() + bom, text.size() - bom, true);
   if (result.error() == simdjson::SUCCESS) return result.value_unsafe();
-  if (result.error() == simdjson::DEPTH_ERROR ||
-      result.error() == simdjson::NUMBER_ERROR) {
+  if (result.error() == simdjson::DEPTH_ERROR || is_number_range_error(result.error())) {
     const auto at = offset_of_limit(text, result.error());
     if (at != std::string_view::npos) {
       throw InputError(locate(at), result.error() == simdjson::DEPTH_ERROR
@@ -91,6 +106,11 @@ simdjson::dom::element parse_json_text(simdjson::dom::parser& parser, std::strin
 }
 
 std::string nlohmann_error_detail(const std::string& what) {
+  // nlohmann 3.11.3 (Debian 13) words an empty input its own way; 3.11.2 (Debian 12) as any
+  // input that ends where a value should start. One wording, whichever library is linked.
+  if (what.find("attempting to parse an empty input") != std::string::npos) {
+    return "syntax error while parsing value - unexpected end of input; expected '[', '{', or a literal";
+  }
   const auto syntax = what.find("syntax error");
   if (syntax != std::string::npos) return what.substr(syntax);
   const auto tag = what.find("] ");
