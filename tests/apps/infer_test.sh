@@ -41,11 +41,14 @@ compare mlp_fp32_b7.safetensors mlp_ref.safetensors probs 1e-5
 
 # bf16 (weights and inputs cast, logits back to fp32 before softmax): PyTorch's bf16 run of the
 # same scripted model to 1e-4 (the same kernels); vs fp32, stated tolerance 0.05 on
-# probabilities and the same argmax on >= 99% of inputs — >= 98% for the random-weight
-# ResNet-18, whose near-ties flip under bf16 in PyTorch itself (99.2% there on these inputs).
+# probabilities and the same argmax on >= 99% of inputs. The random-weight ResNet-18's near-ties
+# flip under bf16 in PyTorch itself, by how much depends on the CPU's bf16 convolutions (argmax
+# agreement with fp32 99.2% on an AVX-512 EPYC, 86.7% on an AVX2-only one): there the bound is
+# PyTorch's own bf16 against its fp32 on this machine.
 f infer --model resnet18.pt --input images.safetensors --precision bf16 --out resnet_bf16.safetensors > /dev/null
 compare resnet_bf16.safetensors resnet18_bf16_ref.safetensors probs 1e-4
-compare resnet_bf16.safetensors resnet_fp32.safetensors probs 0.05 --agreement 0.98
+"$python" "$fx" compare-like resnet_bf16.safetensors resnet_fp32.safetensors resnet18_bf16_ref.safetensors resnet18_ref.safetensors probs 0.005 \
+  || fail "compare-like resnet_bf16 resnet_fp32"
 f infer --model lstm.pt --input ids.safetensors --precision bf16 --out lstm_bf16.safetensors > /dev/null
 compare lstm_bf16.safetensors lstm_fp32.safetensors probs 0.05 --agreement 0.99
 

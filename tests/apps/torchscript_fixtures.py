@@ -7,6 +7,7 @@ python3-torchvision (random weights, fixed seeds), and the references frugal mus
               a scripted ResNet-18 and N images of SIZE x SIZE for the precision table,
               with PyTorch's own timings of fp32 / fp16 / bf16 on DEVICE (bench_peer.json)
   compare A.safetensors B.safetensors TENSOR TOL [--agreement MIN]
+  compare-like A B REF_A REF_B TENSOR SLACK   A vs B no further apart than REF_A vs REF_B (+ SLACK)
               max |A[TENSOR] - B[TENSOR]| <= TOL (and argmax agreement >= MIN); prints both
 """
 import copy
@@ -218,11 +219,24 @@ def compare(a_path, b_path, name, tolerance, agreement=None):
     return 0 if ok else 1
 
 
+def compare_like(a_path, b_path, ref_a_path, ref_b_path, name, slack):
+    """A vs B no further apart than PyTorch's REF_A vs REF_B on this machine (plus SLACK)."""
+    a, b, ra, rb = (load(p)[name].astype(np.float64) for p in (a_path, b_path, ref_a_path, ref_b_path))
+    diff, ref_diff = float(np.abs(a - b).max()), float(np.abs(ra - rb).max())
+    agree, ref_agree = float((a.argmax(1) == b.argmax(1)).mean()), float((ra.argmax(1) == rb.argmax(1)).mean())
+    ok = diff <= ref_diff + slack and agree >= ref_agree - slack
+    print(f"{'ok' if ok else 'FAIL'} {a_path} vs {b_path}: max |d{name}| = {diff:.3g}, argmax agreement {agree:.4f}; "
+          f"PyTorch's {ref_a_path} vs {ref_b_path}: {ref_diff:.3g}, {ref_agree:.4f} (slack {slack})")
+    return 0 if ok else 1
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
     elif sys.argv[1] == "bench":
         bench(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] if len(sys.argv) > 5 else "cpu")
+    elif sys.argv[1] == "compare-like":
+        sys.exit(compare_like(*sys.argv[2:7], float(sys.argv[7])))
     elif sys.argv[1] == "compare":
         agreement = float(sys.argv[7]) if len(sys.argv) > 7 and sys.argv[6] == "--agreement" else None
         sys.exit(compare(sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5]), agreement))
