@@ -2,7 +2,7 @@
 # CI smoke test of the QA-quality experiment scripts on a finished `frugal demo --smoke` run:
 # the pretraining-budget sweep (masked LM, ELECTRA, readers from random weights), its rerun after
 # a stop between the two phases (the plan kept, phase 1 resumed at its end, not retrained), and
-# qa_finetune.sh from a model directory and from a config file. Tiny models and two seconds of
+# qa_finetune.sh from a model directory and from a config file, filter_rules.sh. Tiny models and two seconds of
 # pretraining: it checks that the scripts run and write their tables, not what the numbers are.
 # Usage: experiments/qa-quality/smoke.sh DEMO_DIR WORK_DIR   (FRUGAL, FRUGAL_MIRROR as the scripts)
 set -euo pipefail
@@ -42,4 +42,14 @@ row "$work/rerun.txt" 1x32 > /dev/null
 for t in finetune-dir finetune-config; do
   [ "$(grep -c '^| 1e-3 | 1 |' "$work/$t.txt")" = 1 ] || fail "qa_finetune.sh ($t) wrote no row: $(cat "$work/$t.txt")"
 done
+# filter_rules.sh on a copy of the run (it writes rules/ into the run): a rule that keeps every
+# pair (kept and drawn are then the same pairs) and one that keeps none (no readers, no row).
+rules_run=$work/rules-run
+mkdir -p "$rules_run/generated" "$rules_run/parts"
+cp "$demo/results.json" "$rules_run/" && cp "$demo/generated/filtered.jsonl" "$rules_run/generated/" && cp "$demo/parts/C.json" "$rules_run/parts/"
+ln -s "$(cd "$demo" && pwd)/bert" "$rules_run/bert"  # the run's own encoder: the readers start from it
+RULES="f1:0 f1:1.1" "$here/filter_rules.sh" "$rules_run" > "$work/rules.txt" 2> "$work/rules.err"
+read -r kept drawn < <(row "$work/rules.txt" "rules-run | f1:0" | awk -F'|' '{print $5, $6}')
+[ "$kept" = "$drawn" ] || fail "filter_rules.sh: keeping every pair, the kept and drawn readers differ ($kept vs $drawn)"
+grep -q "f1:1.1 keeps no pair" "$work/rules.err" || fail "filter_rules.sh: no word on the rule that keeps nothing: $(cat "$work/rules.err")"
 echo "qa-quality smoke: passed"
