@@ -2,7 +2,7 @@
 # Builds frugal against libtorch 2.x on the CPU: Debian 13 (trixie) ships libtorch-dev 2.6, so a
 # debootstrap chroot under build-trixie/ holds it with frugal's other dependencies, and frugal
 # (the CLI, the test binary) is compiled there from this checkout. API drift between libtorch
-# 1.13 (Debian 12, the main build) and 2.x shows up here as a compile error; the C++ suite's
+# 1.13 (Debian 12, the main build) and 2.x shows up here as a compile error; the
 # whole C++ suite (frugal_tests) then runs in the chroot. Needs root (debootstrap, chroot, mount).
 # The first run downloads ~1 GB of packages (~10 minutes); later runs reuse the chroot.
 # Usage: scripts/check-libtorch2.sh [--prepare-only | TARGETS...]   (default: frugal frugal_tests, then tests)

@@ -43,7 +43,7 @@ compare mlp_fp32_b7.safetensors mlp_ref.safetensors probs 1e-5
 # same scripted model to 1e-4 (the same kernels); vs fp32, stated tolerance 0.05 on
 # probabilities and the same argmax on >= 99% of inputs. The random-weight ResNet-18's near-ties
 # flip under bf16 in PyTorch itself, by how much depends on the CPU's bf16 convolutions (argmax
-# agreement with fp32 99.2% on an AVX-512 EPYC, 86.7% on an AVX2-only one): there the bound is
+# agreement with fp32 99.2% where this bound was first set, 86.7% on an AVX2-only AMD EPYC): there the bound is
 # PyTorch's own bf16 against its fp32 on this machine.
 f infer --model resnet18.pt --input images.safetensors --precision bf16 --out resnet_bf16.safetensors > /dev/null
 compare resnet_bf16.safetensors resnet18_bf16_ref.safetensors probs 1e-4
