@@ -206,13 +206,20 @@ def make(directory):
     print(f"fixtures in {directory}: quantized engine {torch.backends.quantized.engine}")
 
 
-def compare(a_path, b_path, name, tolerance, agreement=None):
+def drift(a_path, b_path, name):
+    """(max |A - B|, argmax agreement) of TENSOR NAME in two files; None (and a FAIL line) when shapes differ."""
     a, b = load(a_path)[name].astype(np.float64), load(b_path)[name].astype(np.float64)
     if a.shape != b.shape:
         print(f"FAIL {a_path} {b_path}: shapes {a.shape} vs {b.shape}")
+        return None
+    return float(np.abs(a - b).max()), float((a.argmax(1) == b.argmax(1)).mean())
+
+
+def compare(a_path, b_path, name, tolerance, agreement=None):
+    measured = drift(a_path, b_path, name)
+    if measured is None:
         return 1
-    diff = float(np.abs(a - b).max())
-    agree = float((a.argmax(1) == b.argmax(1)).mean())
+    diff, agree = measured
     ok = diff <= tolerance and (agreement is None or agree >= agreement)
     print(f"{'ok' if ok else 'FAIL'} {a_path} vs {b_path}: max |d{name}| = {diff:.3g} (tolerance {tolerance}), argmax agreement {agree:.4f}"
           + ("" if agreement is None else f" (at least {agreement})"))
@@ -221,9 +228,10 @@ def compare(a_path, b_path, name, tolerance, agreement=None):
 
 def compare_like(a_path, b_path, ref_a_path, ref_b_path, name, slack):
     """A vs B no further apart than PyTorch's REF_A vs REF_B on this machine (plus SLACK)."""
-    a, b, ra, rb = (load(p)[name].astype(np.float64) for p in (a_path, b_path, ref_a_path, ref_b_path))
-    diff, ref_diff = float(np.abs(a - b).max()), float(np.abs(ra - rb).max())
-    agree, ref_agree = float((a.argmax(1) == b.argmax(1)).mean()), float((ra.argmax(1) == rb.argmax(1)).mean())
+    measured, reference = drift(a_path, b_path, name), drift(ref_a_path, ref_b_path, name)
+    if measured is None or reference is None:
+        return 1
+    (diff, agree), (ref_diff, ref_agree) = measured, reference
     ok = diff <= ref_diff + slack and agree >= ref_agree - slack
     print(f"{'ok' if ok else 'FAIL'} {a_path} vs {b_path}: max |d{name}| = {diff:.3g}, argmax agreement {agree:.4f}; "
           f"PyTorch's {ref_a_path} vs {ref_b_path}: {ref_diff:.3g}, {ref_agree:.4f} (slack {slack})")
