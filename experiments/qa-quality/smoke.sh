@@ -2,7 +2,8 @@
 # CI smoke test of the QA-quality experiment scripts on a finished `frugal demo --smoke` run:
 # the pretraining-budget sweep (masked LM, ELECTRA, readers from random weights), its rerun after
 # a stop between the two phases (the plan kept, phase 1 resumed at its end, not retrained), and
-# qa_finetune.sh from a model directory and from a config file, filter_rules.sh. Tiny models and two seconds of
+# qa_finetune.sh from a model directory and from a config file, filter_rules.sh, and `qagen keep`
+# against the demo's own training sets. Tiny models and two seconds of
 # pretraining: it checks that the scripts run and write their tables, not what the numbers are.
 # Usage: experiments/qa-quality/smoke.sh DEMO_DIR WORK_DIR   (FRUGAL, FRUGAL_MIRROR as the scripts)
 set -euo pipefail
@@ -48,8 +49,16 @@ rules_run=$work/rules-run
 mkdir -p "$rules_run/generated" "$rules_run/parts"
 cp "$demo/results.json" "$rules_run/" && cp "$demo/generated/filtered.jsonl" "$rules_run/generated/" && cp "$demo/parts/C.json" "$rules_run/parts/"
 ln -s "$(cd "$demo" && pwd)/bert" "$rules_run/bert"  # the run's own encoder: the readers start from it
-RULES="f1:0 f1:1.1" "$here/filter_rules.sh" "$rules_run" > "$work/rules.txt" 2> "$work/rules.err"
+RULES="f1:0 f1:1,prob:1" "$here/filter_rules.sh" "$rules_run" > "$work/rules.txt" 2> "$work/rules.err"
 read -r kept drawn < <(row "$work/rules.txt" "rules-run | f1:0" | awk -F'|' '{print $5, $6}')
 [ "$kept" = "$drawn" ] || fail "filter_rules.sh: keeping every pair, the kept and drawn readers differ ($kept vs $drawn)"
-grep -q "f1:1.1 keeps no pair" "$work/rules.err" || fail "filter_rules.sh: no word on the rule that keeps nothing: $(cat "$work/rules.err")"
+grep -q "f1:1,prob:1 keeps no pair" "$work/rules.err" || fail "filter_rules.sh: no word on the rule that keeps nothing: $(cat "$work/rules.err")"
+# qagen keep under the run's own rule re-derives the demo's own training sets byte for byte: the
+# kept pairs and its control (as many unfiltered pairs, drawn with the run's seed).
+read -r mode threshold seed < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["filter"]["mode"], r["filter"].get("f1_threshold", 0.5), r["seed"])' "$demo/results.json")
+"${FRUGAL:-$here/../../build/frugal}" qagen keep --input "$demo/generated/filtered.jsonl" --out "$work/rekept.jsonl" --mode "$mode" \
+  --f1-threshold "$threshold" --squad-out "$work/kept.json" --draw-out "$work/drawn.json" --seed "$seed" > "$work/keep.json"
+cmp "$work/rekept.jsonl" "$demo/generated/filtered.jsonl" || fail "qagen keep under the run's rule changed its verdicts"
+cmp "$work/kept.json" "$demo/generated/synthetic.json" || fail "qagen keep's kept pairs are not the demo's"
+cmp "$work/drawn.json" "$demo/parts/synthetic-random.json" || fail "qagen keep's draw is not the demo's control"
 echo "qa-quality smoke: passed"

@@ -1,9 +1,12 @@
 #include "data/squad.h"
 
+#include <algorithm>
+#include <array>
 #include <unordered_set>
 
 #include "core/atomic_file.h"
 #include "core/json_input.h"
+#include "core/rng.h"
 #include "core/utf8.h"
 
 namespace frugal {
@@ -32,6 +35,31 @@ std::size_t SquadDataset::num_unanswerable() const {
 bool SquadDataset::is_v2() const {
   const std::string_view v = version;
   return v.rfind("v2", 0) == 0 || v.rfind("2", 0) == 0;
+}
+
+SquadDataset sample_questions(const SquadDataset& data, std::size_t n, std::uint64_t seed) {
+  std::vector<std::array<std::size_t, 3>> where;
+  for (std::size_t a = 0; a < data.articles.size(); ++a) {
+    for (std::size_t p = 0; p < data.articles[a].paragraphs.size(); ++p) {
+      for (std::size_t q = 0; q < data.articles[a].paragraphs[p].qas.size(); ++q) where.push_back({a, p, q});
+    }
+  }
+  Rng rng(seed);
+  rng.shuffle(where.begin(), where.end());
+  where.resize(std::min(n, where.size()));
+  std::sort(where.begin(), where.end());
+  SquadDataset out;
+  out.version = data.version;
+  for (const auto& [a, p, q] : where) {
+    const auto& article = data.articles[a];
+    if (out.articles.empty() || out.articles.back().title != article.title) out.articles.push_back({article.title, {}});
+    auto& paragraphs = out.articles.back().paragraphs;
+    if (paragraphs.empty() || paragraphs.back().context != article.paragraphs[p].context) {
+      paragraphs.push_back({article.paragraphs[p].context, {}});
+    }
+    paragraphs.back().qas.push_back(article.paragraphs[p].qas[q]);
+  }
+  return out;
 }
 
 namespace {

@@ -47,6 +47,11 @@ struct SquadDataset {
 SquadDataset read_squad(const std::string& path);
 SquadDataset parse_squad(std::string_view json, const std::string& name);
 
+// `n` questions (all when fewer) drawn without replacement with `seed`, kept in their paragraphs
+// and in file order; consecutive articles of one title become one. The same seed gives the same
+// draw on every machine (core/rng.h).
+SquadDataset sample_questions(const SquadDataset& data, std::size_t n, std::uint64_t seed);
+
 // The JSON text (Python json.dump layout: ", " and ": "), "version" last as in the
 // official files. is_impossible/plausible_answers are written only for v2 data.
 std::string squad_to_json(const SquadDataset& data);

@@ -37,7 +37,7 @@ TEST(Cli, VersionAndHelpWithExamplesOnEveryCommand) {
                               "model info", "model forward", "pretrain", "pretrain mlm", "pretrain lm", "eval mlm",
                               "eval lm", "launch", "data corpus", "qa", "qa train", "qa predict", "qagen",
                               "qagen train-answers", "qagen train-questions", "qagen answers", "qagen questions",
-                              "qagen filter", "qagen cloze", "qagen run"}) {
+                              "qagen filter", "qagen keep", "qagen cloze", "qagen run"}) {
     const auto help = run_frugal(std::string(command) + " --help");
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_NE(help.out.find("Example:\n  frugal"), std::string::npos) << "no example in '" << command << " --help'";

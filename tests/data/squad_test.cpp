@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fmt/format.h>
 #include <fstream>
 
 #include "core/atomic_file.h"
@@ -123,6 +125,56 @@ TEST(Squad, BadInputNamesFileLineAndColumnOrPath) {
   EXPECT_EQ(error_of(""), "in.json:1:1: malformed JSON: syntax error while parsing value - unexpected end of input; "
                           "expected '[', '{', or a literal");
   EXPECT_THROW(read_squad("/nonexistent/dev.json"), InputError);
+}
+
+TEST(Squad, SampledQuestionsAreASeededSubsetInFileOrder) {
+  SquadDataset data;
+  data.version = "1.1";
+  std::vector<std::string> order;  // every question id in file order
+  for (int a = 0; a < 4; ++a) {
+    SquadArticle article{a == 2 ? "T1" : "T" + std::to_string(a), {}};  // articles 1 and 2 share a title
+    for (int p = 0; p < 3; ++p) {
+      SquadParagraph para{"context " + std::to_string(a) + "-" + std::to_string(p), {}};
+      for (int q = 0; q <= p; ++q) {
+        order.push_back(fmt::format("{}-{}-{}", a, p, q));
+        para.qas.push_back({order.back(), "question?", {{"c", 0}}});
+      }
+      article.paragraphs.push_back(para);
+    }
+    data.articles.push_back(article);
+  }
+  const auto ids = [](const SquadDataset& d) {
+    std::vector<std::string> out;
+    for (const auto& a : d.articles)
+      for (const auto& p : a.paragraphs)
+        for (const auto& q : p.qas) out.push_back(q.id);
+    return out;
+  };
+  const auto drawn = sample_questions(data, 7, 3);
+  EXPECT_EQ(drawn.version, "1.1");
+  const auto got = ids(drawn);
+  ASSERT_EQ(got.size(), 7u);
+  EXPECT_EQ(squad_to_json(sample_questions(data, 7, 3)), squad_to_json(drawn));  // seeded
+  EXPECT_NE(ids(sample_questions(data, 7, 4)), got);                               // by the seed
+  // A subset, in file order, each question in its own paragraph and article.
+  std::size_t at = 0;
+  for (const auto& id : got) {
+    const auto it = std::find(order.begin() + static_cast<std::ptrdiff_t>(at), order.end(), id);
+    ASSERT_NE(it, order.end()) << id << " is not in the data after the previous one";
+    at = static_cast<std::size_t>(it - order.begin()) + 1;
+  }
+  for (const auto& a : drawn.articles) {
+    for (const auto& p : a.paragraphs) {
+      for (const auto& q : p.qas) EXPECT_EQ(p.context, "context " + q.id.substr(0, 3)) << q.id;
+    }
+  }
+  // Articles 1 and 2 (one title, adjacent) become one article when both are drawn from.
+  const auto all = sample_questions(data, 1000, 3);
+  EXPECT_EQ(ids(all), order);
+  ASSERT_EQ(all.articles.size(), 3u);
+  EXPECT_EQ(all.articles[1].title, "T1");
+  EXPECT_EQ(all.articles[1].paragraphs.size(), 6u);
+  EXPECT_TRUE(sample_questions(data, 0, 3).articles.empty());
 }
 
 }  // namespace frugal

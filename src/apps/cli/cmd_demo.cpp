@@ -120,31 +120,6 @@ SquadDataset first_paragraphs(const SquadDataset& part, std::size_t n) {
   return with_version(std::move(out));
 }
 
-// `n` questions of `data` drawn without replacement (seeded), in their paragraphs.
-SquadDataset random_questions(const SquadDataset& data, std::size_t n, std::uint64_t seed) {
-  std::vector<std::array<std::size_t, 3>> where;
-  for (std::size_t a = 0; a < data.articles.size(); ++a) {
-    for (std::size_t p = 0; p < data.articles[a].paragraphs.size(); ++p) {
-      for (std::size_t q = 0; q < data.articles[a].paragraphs[p].qas.size(); ++q) where.push_back({a, p, q});
-    }
-  }
-  Rng rng(seed);
-  rng.shuffle(where.begin(), where.end());
-  where.resize(std::min(n, where.size()));
-  std::sort(where.begin(), where.end());
-  SquadDataset out;
-  for (const auto& [a, p, q] : where) {
-    const auto& article = data.articles[a];
-    if (out.articles.empty() || out.articles.back().title != article.title) out.articles.push_back({article.title, {}});
-    auto& paragraphs = out.articles.back().paragraphs;
-    if (paragraphs.empty() || paragraphs.back().context != article.paragraphs[p].context) {
-      paragraphs.push_back({article.paragraphs[p].context, {}});
-    }
-    paragraphs.back().qas.push_back(article.paragraphs[p].qas[q]);
-  }
-  return with_version(std::move(out));
-}
-
 SquadDataset merged(const SquadDataset& a, const SquadDataset& b) {
   SquadDataset out = a;
   out.articles.insert(out.articles.end(), b.articles.begin(), b.articles.end());
@@ -260,10 +235,8 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   // Human questions: all of B. The generator gets the contexts of B's first paragraphs.
   const auto b_generated = first_paragraphs(parts[1], profile.generated_paragraphs);
   // The profile's round-trip rule: for the pipeline and results.json, and in words for the table.
-  const bool f1_filter = profile.filter_mode == "f1";
-  const nlohmann::json filter = f1_filter ? nlohmann::json{{"mode", "f1"}, {"f1_threshold", profile.filter_f1_threshold}}
-                                          : nlohmann::json{{"mode", profile.filter_mode}};
-  const std::string filter_rule = f1_filter ? fmt::format("F1 >= {}", profile.filter_f1_threshold) : profile.filter_mode;
+  const nlohmann::json filter = profile.filter.to_json();
+  const std::string filter_rule = profile.filter.describe();
   {
     // SQuAD JSON, not text lines: 27 of B's contexts hold line breaks, and a line per paragraph
     // would cut them into fragments. The answer stage reads only the contexts.
@@ -287,7 +260,7 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   }
   steps.run("synthetic questions for part B: answers -> questions -> round-trip filter", {"qagen", "run", "--config", p("pipeline.json")});
   const auto synthetic = read_squad(p("generated/synthetic.json"));
-  const auto random_draw = random_questions(read_squad(p("generated/synthetic-unfiltered.json")), synthetic.num_questions(), args.seed);
+  const auto random_draw = sample_questions(read_squad(p("generated/synthetic-unfiltered.json")), synthetic.num_questions(), args.seed);
   write_squad(random_draw, p("parts/synthetic-random.json"));
   write_squad(merged(synthetic, parts[1]), p("parts/synthetic-human.json"));
   // The control for synthetic + human: as many unfiltered pairs, so a gain that is only another
@@ -369,6 +342,9 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   results["lexical_match"] = lexical;
   results["question_generator"] = generator;
   results["filter"] = filter;
+  // How every row's reader was trained, for experiments that add rows to this run.
+  results["reader"] = {{"epochs", profile.qa_epochs}, {"batch_size", profile.qa_batch}, {"lr", profile.qa_lr},
+                       {"max_length", profile.max_length}, {"stride", 64}};
   results["held_out_questions"] = c.num_questions();
   results["generation"] = sum;
   results["samples"] = samples;

@@ -22,8 +22,7 @@ std::vector<DemoProfile> profiles() {
   smoke.per_context = 3;
   smoke.max_length = 192;
   // Its tiny models rarely agree exactly: a low F1 bar keeps some pairs, so every step runs.
-  smoke.filter_mode = "f1";
-  smoke.filter_f1_threshold = 0.3;
+  smoke.filter = {"f1", 0.3};
   all.push_back(smoke);
 
   DemoProfile standard;
@@ -39,8 +38,7 @@ std::vector<DemoProfile> profiles() {
   // spans the filter's reader places elsewhere and keeps ~40% that train a better one
   // (docs/results.md). The full profile inherits it (~68% kept there; exact or a confidence gate
   // on top kept fewer pairs and trained no better reader on its seed 1).
-  standard.filter_mode = "f1";
-  standard.filter_f1_threshold = 0.5;
+  standard.filter = {"f1", 0.5};
   standard.corpus_sources = {"squad-v1.1-dev", "wordnet"};
   standard.corpus_docs = 20000;
   standard.vocab = 8000;
@@ -86,7 +84,7 @@ std::vector<DemoProfile> profiles() {
   gpu.qa_lr = 2e-4;
   gpu.max_length = 384;
   gpu.question_generator = "gpt2";  // larger, longer-trained generators: Puri et al.'s setting
-  gpu.filter_mode = "exact";         // theirs too: a generated question can be wrong, not only its span
+  gpu.filter = {"exact"};            // theirs too: a generated question can be wrong, not only its span
   gpu.per_context = 4;
   gpu.device = "cuda";
   gpu.autocast = "bf16";

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "tasks/qagen/keep_rule.h"
+
 namespace frugal::cli {
 
 struct DemoProfile {
@@ -26,10 +28,9 @@ struct DemoProfile {
   double qa_lr = 1e-3;
   std::size_t per_context = 4, per_answer = 2, max_length = 256;
   // Round-trip filter: exact (Puri et al.: the filter reader's answer equals the generated one) or
-  // f1 (their F1 >= filter_f1_threshold). On cloze questions F1 >= 0.5 keeps pairs that train a
+  // f1 (their F1 >= a threshold). On cloze questions F1 >= 0.5 keeps pairs that train a
   // better reader than as many unfiltered ones; exact keeps only short, easy ones (docs/results.md).
-  std::string filter_mode = "exact";
-  double filter_f1_threshold = 0.5;
+  KeepRule filter;
   // gpt2 (trained here, Puri et al.) or cloze (rule-based, Lewis et al. 2019: no generator to
   // train; on two cores its questions train far better readers, docs/results.md).
   std::string question_generator = "gpt2";

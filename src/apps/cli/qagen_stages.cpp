@@ -10,6 +10,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/parallel.h"
+#include "data/squad.h"
 #include "tasks/qagen/stages_torch.h"
 #include "core/json_input.h"
 #include "nn/device_torch.h"
@@ -39,6 +40,15 @@ void add_stage_args(CLI::App* cmd, StageArgs& a, const char* input_help, const c
   add_stage_io_args(cmd, a, input_help, output_help);
   cmd->add_option("--precision", a.precision, "fp32, bf16, fp16 or int8 (the model's Linear layers quantized)")->capture_default_str();
   cmd->add_option("--device", a.device, "cpu, cuda, cuda:N")->capture_default_str();
+}
+
+// The round-trip keep rule's options (qagen filter and qagen keep).
+void add_keep_rule_args(CLI::App* cmd, KeepRule& rule) {
+  cmd->add_option("--mode", rule.mode, "exact (normalised answers equal) or f1")->capture_default_str();
+  cmd->add_option("--f1-threshold", rule.f1_threshold, "f1 mode: keep when F1 >= this")->capture_default_str();
+  cmd->add_option("--min-probability", rule.min_probability,
+                  "Also require the filter reader's probability of its answer >= this (0: not looked at)")
+      ->capture_default_str();
 }
 
 StageRun stage_run(const StageArgs& a, const GlobalOptions& global) {
@@ -133,8 +143,10 @@ int run_pipeline(const std::string& config_path, const std::string& shard_text, 
   if (c.contains("cloze")) get(c["cloze"], "words_each_side", co.words_each_side, config_path);
   FilterOptions fo;
   if (c.contains("filter")) {
-    get(c["filter"], "mode", fo.mode, config_path);
-    get(c["filter"], "f1_threshold", fo.f1_threshold, config_path);
+    get(c["filter"], "mode", fo.keep.mode, config_path);
+    get(c["filter"], "f1_threshold", fo.keep.f1_threshold, config_path);
+    get(c["filter"], "min_probability", fo.keep.min_probability, config_path);
+    fo.keep.check(config_path + ": filter");
   }
   const std::size_t max_length = c.value("max_length", std::size_t{256}), stride = c.value("stride", std::size_t{64});
   fo.max_length = max_length;
@@ -239,13 +251,38 @@ void register_qagen_stage_commands(CLI::App& qagen, CommandTable& table, const G
   auto fo = std::make_shared<FilterOptions>();
   auto squad_out = std::make_shared<std::string>();
   add_stage_args(filter, *fa, "questions JSONL (frugal qagen questions)", "filtered JSONL (every question with its verdict)");
-  filter->add_option("--mode", fo->mode, "exact (normalised answers equal) or f1")->capture_default_str();
-  filter->add_option("--f1-threshold", fo->f1_threshold, "f1 mode: keep when F1 >= this")->capture_default_str();
+  add_keep_rule_args(filter, fo->keep);
   filter->add_option("--squad-out", *squad_out, "Also write the kept pairs as SQuAD JSON");
   set_example(filter, "  frugal qagen filter --model runs/qa/model --input questions.jsonl --out filtered.jsonl --squad-out synthetic.json");
   table.add(filter, [fa, fo, squad_out, &global] {
     auto stats = run_filter_stage(fa->model, fa->input, fa->out, *fo, stage_run(*fa, global));
     if (!squad_out->empty()) stats["squad"] = write_synthetic_squad(fa->out, *squad_out, false);
+    std::cout << stats.dump() << "\n";
+    return 0;
+  });
+
+  auto* keep = qagen.add_subcommand("keep", "Re-decide a filter's verdicts under another keep rule (no model runs): the kept pairs and as many drawn from all");
+  auto keep_in = std::make_shared<std::string>(), keep_out = std::make_shared<std::string>();
+  auto keep_squad = std::make_shared<std::string>(), draw_out = std::make_shared<std::string>();
+  auto rule = std::make_shared<KeepRule>();
+  auto draw_seed = std::make_shared<std::uint64_t>(1);
+  keep->add_option("--input", *keep_in, "filtered JSONL (frugal qagen filter)")->required()->check(CLI::ExistingFile);
+  keep->add_option("--out", *keep_out, "filtered JSONL: the same records with `kept` under the new rule")->required();
+  add_keep_rule_args(keep, *rule);
+  keep->add_option("--squad-out", *keep_squad, "The kept pairs as SQuAD JSON");
+  keep->add_option("--draw-out", *draw_out,
+                   "As many pairs as kept, drawn from all of them with --seed, as SQuAD JSON (frugal demo's \"as many unfiltered\" control)");
+  keep->add_option("--seed", *draw_seed, "Seed of --draw-out's draw (frugal demo uses its own --seed)")->capture_default_str();
+  set_example(keep, "  frugal qagen keep --input generated/filtered.jsonl --out rekept.jsonl --mode f1 --f1-threshold 0.5 --min-probability 0.5 \\\n"
+                    "      --squad-out kept.json --draw-out drawn.json --seed 1");
+  table.add(keep, [keep_in, keep_out, keep_squad, draw_out, rule, draw_seed] {
+    auto stats = apply_keep_rule(*keep_in, *keep_out, *rule);
+    if (!keep_squad->empty()) stats["squad"] = write_synthetic_squad(*keep_out, *keep_squad, false);
+    if (!draw_out->empty()) {
+      const auto drawn = sample_questions(read_synthetic_squad(*keep_out, true), stats["kept"].get<std::size_t>(), *draw_seed);
+      write_squad(drawn, *draw_out);
+      stats["drawn"] = drawn.num_questions();
+    }
     std::cout << stats.dump() << "\n";
     return 0;
   });

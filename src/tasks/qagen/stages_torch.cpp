@@ -318,15 +318,17 @@ nlohmann::json run_cloze_question_stage(const std::string& answers_path, const s
 
 nlohmann::json run_filter_stage(const std::string& model_dir, const std::string& questions_path, const std::string& out,
                                 const FilterOptions& options, const StageRun& run) {
-  if (options.mode != "exact" && options.mode != "f1") throw InputError("filter mode must be exact or f1, not '" + options.mode + "'");
+  options.keep.check("qagen filter");
   auto model = stage_model(model_dir, run);
   model.check_length(options.max_length);
   Tokenizer tokenizer = load_tokenizer(model_dir);  // the model directory holds its tokenizer
-  const nlohmann::json fingerprint_options = {{"mode", options.mode},
-                                               {"f1_threshold", options.f1_threshold},
-                                               {"max_length", options.max_length},
-                                               {"stride", options.stride},
-                                               {"max_answer_length", options.max_answer_length}};
+  nlohmann::json fingerprint_options = {{"mode", options.keep.mode},
+                                         {"f1_threshold", options.keep.f1_threshold},
+                                         {"max_length", options.max_length},
+                                         {"stride", options.stride},
+                                         {"max_answer_length", options.max_answer_length}};
+  // Added only when set, so stages written before the probability gate existed still resume.
+  if (options.keep.min_probability > 0.0) fingerprint_options["min_probability"] = options.keep.min_probability;
   const QaFeatureOptions windows{options.max_length, options.stride, 64, lexical_match_types_of(model)};
   auto stats = run_chunks<Record>("filter", out, record_stream(questions_path), run,
                                   stage_fingerprint("filter", questions_path, model_dir, fingerprint_options, run),
@@ -351,9 +353,10 @@ nlohmann::json run_filter_stage(const std::string& model_dir, const std::string&
       const auto generated = record_string(r, "answer", questions_path, records[i].line);
       const double f1 = squad_f1(generated, answers[i].text, SquadMetricVersion::V1_1);
       const bool exact = squad_exact(generated, answers[i].text);
-      const bool keep = options.mode == "exact" ? exact : f1 >= options.f1_threshold;
+      const double probability = answers[i].nbest.empty() ? 0.0 : answers[i].nbest.front().probability;
+      const bool keep = options.keep.keeps(f1, exact, probability);
       r["qa_answer"] = answers[i].text;
-      r["qa_probability"] = answers[i].nbest.empty() ? 0.0 : answers[i].nbest.front().probability;
+      r["qa_probability"] = probability;
       r["exact"] = exact;
       r["f1"] = f1;
       r["kept"] = keep;
@@ -372,43 +375,6 @@ nlohmann::json run_filter_stage(const std::string& model_dir, const std::string&
   stats["kept"] = total_kept;
   stats["kept_percent"] = total > 0 ? 100.0 * static_cast<double>(total_kept) / static_cast<double>(total) : 0.0;
   return stats;
-}
-
-nlohmann::json write_synthetic_squad(const std::string& filtered, const std::string& out, bool all) {
-  // Streamed: records arrive grouped by paragraph (the stages keep input order), so an article
-  // is written when the title changes. Untitled input (text lines) becomes articles of at most
-  // kParagraphsPerArticle paragraphs, so memory stays bounded.
-  constexpr std::size_t kParagraphsPerArticle = 256;
-  SquadWriter writer(out, "1.1");
-  SquadArticle article;
-  std::size_t questions = 0, paragraphs = 0;
-  const auto flush = [&] {
-    if (!article.paragraphs.empty()) writer.add(article);
-    article.paragraphs.clear();
-  };
-  for_each_record(filtered, [&](nlohmann::json& r, std::uint64_t line) {
-    if (!all && !record_bool(r, "kept", false, filtered, line)) return;
-    auto title = record_string_or(r, "title", "", filtered, line);
-    if (title.empty()) title = "synthetic";
-    auto context = record_string(r, "context", filtered, line);
-    if (title != article.title || article.paragraphs.size() >= kParagraphsPerArticle) {
-      flush();
-      article.title = title;
-    }
-    if (article.paragraphs.empty() || article.paragraphs.back().context != context) {
-      article.paragraphs.push_back({std::move(context), {}});
-      ++paragraphs;
-    }
-    SquadQuestion q;
-    q.id = fmt::format("syn-{}-{}", record_string(r, "paragraph_id", filtered, line), line);
-    q.question = record_string(r, "question", filtered, line);
-    q.answers.push_back({record_string(r, "answer", filtered, line), record_int(r, "answer_start", filtered, line)});
-    article.paragraphs.back().qas.push_back(std::move(q));
-    ++questions;
-  });
-  flush();
-  writer.commit();
-  return {{"questions", questions}, {"paragraphs", paragraphs}, {"articles", writer.articles()}};
 }
 
 }  // namespace frugal

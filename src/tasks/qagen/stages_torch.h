@@ -10,6 +10,7 @@
 #include "nn/precision_torch.h"
 #include "tasks/qagen/answer_model_torch.h"
 #include "tasks/qagen/cloze_questions.h"
+#include "tasks/qagen/keep_rule.h"
 #include "tasks/qagen/question_model_torch.h"
 
 namespace frugal {
@@ -30,8 +31,7 @@ struct StageRun {
 };
 
 struct FilterOptions {
-  std::string mode = "exact";  // exact | f1
-  double f1_threshold = 0.5;
+  KeepRule keep;
   std::size_t max_length = 256, stride = 64, max_answer_length = 30;
 };
 
@@ -50,7 +50,5 @@ nlohmann::json run_cloze_question_stage(const std::string& answers, const std::s
 // questions JSONL -> filtered JSONL (every question, with the QA model's answer and the verdict)
 nlohmann::json run_filter_stage(const std::string& model_dir, const std::string& questions, const std::string& out,
                                 const FilterOptions& options, const StageRun& run);
-// The kept (or, with all = true, every) question as SQuAD v1.1 JSON; returns counts.
-nlohmann::json write_synthetic_squad(const std::string& filtered, const std::string& out, bool all);
 
 }  // namespace frugal
