@@ -7,6 +7,7 @@
 //   Gemm              1024^3 float GEMM: the machine's ceiling for model FLOP utilisation
 //   Gpt2Generate      GPT-2 4 layers, hidden 256, vocab 8,000: 32 new tokens after a 32-token
 //                     prompt, with the KV cache and by recomputing the prefix every step
+//   ElectraSample     ELECTRA's generator samples for one batch: Gumbel-max vs sample_rows
 // Run: build/bench/bench_model --benchmark_min_time=3   (threads: FRUGAL_BENCH_THREADS, default 2)
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
@@ -19,6 +20,7 @@
 #include "nn/gpt2_torch.h"
 #include "nn/model_dir_torch.h"
 #include "nn/precision_torch.h"
+#include "train/electra_torch.h"
 #include "train/pretrain_torch.h"
 #include "nn/bert_family_torch.h"
 
@@ -136,6 +138,27 @@ void BM_Gpt2Generate(benchmark::State& state) {
   state.counters["tokens_per_s"] = benchmark::Counter(static_cast<double>(state.iterations() * 32 * batch), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Gpt2Generate)->ArgsProduct({{0, 1}, {1, 8}})->ArgNames({"cache", "batch"})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// ELECTRA's generator samples (train/electra_torch.h): one token per masked position of a 32 x 128
+// batch (15%: 614 rows) from an 8,000-token softmax. 0: Gumbel-max (argmax of logits + Gumbel
+// noise, the sampler before sample_rows), 1: sample_rows (inverse transform).
+void BM_ElectraSample(benchmark::State& state) {
+  configure_threads(bench_threads());
+  torch::manual_seed(0);
+  const auto logits = torch::randn({614, 8000}) * 3;
+  for (auto _ : state) {
+    torch::Tensor drawn;
+    if (state.range(0) == 0) {
+      const auto uniform = torch::rand(logits.sizes()).clamp_(1e-9, 1.0 - 1e-7);
+      drawn = (logits - torch::log(-torch::log(uniform))).argmax(-1);
+    } else {
+      drawn = sample_rows(logits);
+    }
+    benchmark::DoNotOptimize(drawn.data_ptr());
+  }
+  state.SetLabel(state.range(0) == 0 ? "gumbel-max" : "sample_rows");
+}
+BENCHMARK(BM_ElectraSample)->Arg(0)->Arg(1)->ArgName("sampler")->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace frugal

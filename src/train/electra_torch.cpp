@@ -4,6 +4,14 @@
 
 namespace frugal {
 
+torch::Tensor sample_rows(const torch::Tensor& logits) {
+  torch::NoGradGuard no_grad;
+  const auto cdf = torch::softmax(logits.to(torch::kFloat32), -1).cumsum(-1);
+  // Scaled by each row's total, which rounding leaves a little off 1, so that u stays inside the CDF.
+  const auto u = torch::rand({logits.size(0), 1}, cdf.options()) * cdf.narrow(-1, cdf.size(-1) - 1, 1);
+  return torch::searchsorted(cdf, u, /*out_int32=*/false, /*right=*/true).squeeze(-1).clamp_max(logits.size(-1) - 1);
+}
+
 ElectraLoss electra_loss(Model& electra, const TrainBatch& batch, double discriminator_weight) {
   auto& parts = electra_parts(electra);
   const auto& in = batch.inputs;
@@ -19,9 +27,7 @@ ElectraLoss electra_loss(Model& electra, const TrainBatch& batch, double discrim
   torch::Tensor replaced;
   {
     torch::NoGradGuard no_grad;
-    // Gumbel-max: argmax(logits + Gumbel noise) is a draw from softmax(logits).
-    const auto uniform = torch::rand(gen_logits.sizes(), gen_logits.options()).clamp_(1e-9, 1.0 - 1e-7);
-    const auto sampled = (gen_logits.detach() - torch::log(-torch::log(uniform))).argmax(-1);
+    const auto sampled = sample_rows(gen_logits.detach());
     auto ids = in.input_ids.reshape({-1}).clone();
     auto original = ids.clone();
     original.index_put_({where}, targets);

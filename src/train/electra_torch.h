@@ -20,6 +20,13 @@ struct ElectraLoss {
   torch::Tensor generator_correct, discriminator_correct, replaced;  // counts (long scalars)
 };
 
+// One draw per row of `logits` from softmax(logits) (temperature 1), by inverse transform: one
+// uniform number per row, placed in the row's cumulative distribution (fp32, so a token is resolved
+// to ~1e-7 of its row's mass). Gumbel-max draws from the same distribution but needs a random
+// number and two logarithms per vocabulary entry: over a batch's masked positions x 8,000 tokens
+// that cost more than the rest of the generator (docs/benchmarks.md).
+torch::Tensor sample_rows(const torch::Tensor& logits);
+
 // Draws the generator's samples from torch's current generator (the trainer seeds it per
 // micro-batch, so a resumed or repeated run draws the same tokens).
 ElectraLoss electra_loss(Model& electra, const TrainBatch& batch, double discriminator_weight);

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include <set>
 
 #include "core/error.h"
@@ -64,6 +67,32 @@ TEST(Electra, GeneratorMustShareTheDiscriminatorsVocabulary) {
   config = electra_config(kDiscriminator, {});
   config.erase("discriminator");
   EXPECT_THROW(Model(kElectraForPreTraining, config.dump(), "electra.json", 1), InputError);
+}
+
+TEST(Electra, SampledRowsFollowTheSoftmax) {
+  // Two distributions, 20,000 rows each: every token's frequency within 4.5 standard errors of its
+  // softmax probability (seeded, so the outcome is fixed; a wrong sampler misses by far more).
+  const auto a = torch::tensor({0.0, 1.0, 2.0, -1.0, 3.0});
+  const auto b = torch::tensor({2.0, 2.0, -30.0, 0.5, -std::numeric_limits<double>::infinity()});
+  const std::int64_t n = 20000;
+  const auto logits = torch::cat({a.unsqueeze(0).expand({n, 5}), b.unsqueeze(0).expand({n, 5})});
+  torch::manual_seed(11);
+  const auto drawn = sample_rows(logits);
+  ASSERT_EQ(drawn.sizes(), torch::IntArrayRef({2 * n}));
+  EXPECT_EQ(drawn.scalar_type(), torch::kLong);
+  for (const auto& [rows, probs] : {std::pair{drawn.narrow(0, 0, n), torch::softmax(a, 0)}, std::pair{drawn.narrow(0, n, n), torch::softmax(b, 0)}}) {
+    const auto freq = torch::bincount(rows, {}, 5).to(torch::kDouble) / static_cast<double>(n);
+    for (std::int64_t k = 0; k < 5; ++k) {
+      const double p = probs[k].item<double>(), se = std::sqrt(p * (1 - p) / static_cast<double>(n)) + 1e-12;
+      EXPECT_LE(std::abs(freq[k].item<double>() - p), 4.5 * se + 1e-9) << "token " << k << ": " << freq[k].item<double>() << " vs " << p;
+    }
+  }
+  EXPECT_EQ(drawn.narrow(0, n, n).eq(4).sum().item<std::int64_t>(), 0);  // probability 0: never
+  // One dominant logit: always it; no rows: no draws; seeded: the same draws again.
+  EXPECT_TRUE(sample_rows(torch::tensor({{0.0, 50.0, 0.0}})).equal(torch::tensor({1}, torch::kLong)));
+  EXPECT_EQ(sample_rows(torch::zeros({0, 7})).numel(), 0);
+  torch::manual_seed(11);
+  EXPECT_TRUE(sample_rows(logits).equal(drawn));
 }
 
 TEST(Electra, LossReplacesOnlyMaskedTokensAndBothPartsLearn) {
