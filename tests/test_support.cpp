@@ -10,6 +10,8 @@
 #include <sstream>
 #include <vector>
 
+#include "core/error.h"
+
 namespace frugal::test {
 namespace fs = std::filesystem;
 
@@ -60,6 +62,15 @@ CommandResult run_frugal(const std::string& args) {
 
 void write_text(const std::string& path, const std::string& content) {
   std::ofstream(path, std::ios::binary) << content;
+}
+
+std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
 }
 
 }  // namespace frugal::test

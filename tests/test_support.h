@@ -1,5 +1,6 @@
 #pragma once
 // Helpers shared by the tests: the data mirror, scratch directories, running the CLI.
+#include <functional>
 #include <string>
 
 namespace frugal::test {
@@ -18,5 +19,8 @@ struct CommandResult {
 CommandResult run_frugal(const std::string& args);
 
 void write_text(const std::string& path, const std::string& content);
+
+// The message of the InputError `fn` throws, or "(no error)".
+std::string error_of(const std::function<void()>& fn);
 
 }  // namespace frugal::test

@@ -29,14 +29,7 @@ void write_gzip(const std::string& path, const std::string& bytes) {
   gzclose(f);
 }
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 TEST(Idx, ParsesGreyAndColourImagesAndRefusesBadHeaders) {
   const auto grey = images_from_idx(parse_idx(idx_bytes({2, 2, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}), "g"), "g");

@@ -9,14 +9,7 @@
 namespace frugal {
 namespace {
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 TEST(TextExamples, ReadsColumnsByNameAndKeepsLineNumbers) {
   const auto path = test::scratch_dir("tsv") + "/a.tsv";

@@ -14,14 +14,7 @@ namespace frugal {
 
 namespace {
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 // A filtered record as `qagen filter` writes it.
 nlohmann::json verdict(const std::string& paragraph, const std::string& title, const std::string& context, double f1, bool exact,

@@ -8,14 +8,7 @@
 
 namespace frugal {
 
-static std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 TEST(Records, StreamedSquadParagraphsEqualTheParsedFile) {
   // The SAX reader must see exactly what read_squad sees: same titles, contexts and order.
