@@ -50,7 +50,7 @@ nlohmann::json apply_keep_rule(const std::string& filtered, const std::string& o
     if (exact == r.end() || !exact->is_boolean()) throw InputError(InputLocation{filtered, line, 0, "exact"}, "missing or not true or false");
     const bool keep = rule.keeps(number("f1"), exact->get<bool>(), number("qa_probability"));
     r["kept"] = keep;
-    file.write(r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    file.write(jsonl(r));
     ++questions;
     kept += keep ? 1 : 0;
   });

@@ -75,6 +75,10 @@ std::string record_string(const nlohmann::json& r, const char* key, const std::s
   return r[key].get<std::string>();
 }
 
+std::string jsonl(const nlohmann::json& record) {
+  return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 std::int64_t record_int(const nlohmann::json& r, const char* key, const std::string& path, std::uint64_t line) {
   if (!r.contains(key) || !r[key].is_number_integer()) throw InputError(InputLocation{path, line, 0, key}, "missing or not an integer");
   return r[key].get<std::int64_t>();

@@ -26,6 +26,9 @@ std::vector<Paragraph> read_paragraphs(const std::string& path, std::size_t* ski
 // Blank lines are ignored.
 void for_each_record(const std::string& path, const std::function<void(nlohmann::json&, std::uint64_t)>& fn);
 std::vector<nlohmann::json> read_records(const std::string& path);
+// One record as a JSONL line (invalid UTF-8 replaced), as every stage writes it.
+std::string jsonl(const nlohmann::json& record);
+
 // Non-blank lines, without parsing them (sizes progress bars of streamed stages).
 std::size_t count_records(const std::string& path);
 

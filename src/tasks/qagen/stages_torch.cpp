@@ -189,8 +189,6 @@ UnitStream<Record> record_stream(const std::string& path) {
           }};
 }
 
-std::string jsonl(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; }
-
 }  // namespace
 
 nlohmann::json run_answer_stage(const std::string& model_dir, const std::string& paragraphs_path, const std::string& out,

@@ -24,7 +24,7 @@ nlohmann::json verdict(const std::string& paragraph, const std::string& title, c
           {"qa_probability", probability}, {"kept", kept}};
 }
 
-std::string jsonl(const std::vector<nlohmann::json>& records) {
+std::string jsonl_file(const std::vector<nlohmann::json>& records) {
   std::string text;
   for (const auto& r : records) text += r.dump() + "\n";
   return text;
@@ -64,7 +64,7 @@ TEST(KeepRule, ReappliedRuleRewritesOnlyTheVerdicts) {
                                                verdict("a0-p0", "T", "the cat sat", 0.6, false, 0.3, true),
                                                verdict("a0-p1", "T", "a cat ran", 0.2, false, 0.8, false),
                                                verdict("a1-p0", "U", "cats", 0.7, false, 0.7, true)};
-  test::write_text(dir + "/filtered.jsonl", jsonl(records));
+  test::write_text(dir + "/filtered.jsonl", jsonl_file(records));
 
   const auto stats = apply_keep_rule(dir + "/filtered.jsonl", dir + "/gated.jsonl", KeepRule{"f1", 0.5, 0.5});
   EXPECT_EQ(stats["questions"], 4);
@@ -99,14 +99,14 @@ TEST(KeepRule, RecordsWithoutVerdictsNameTheFileLineAndField) {
   const auto dir = test::scratch_dir("keep_rule_bad");
   auto r = verdict("a0-p0", "T", "c", 1.0, true, 0.9, true);
   r.erase("qa_probability");
-  test::write_text(dir + "/bad.jsonl", jsonl({verdict("a0-p0", "T", "c", 1.0, true, 0.9, true), r}));
+  test::write_text(dir + "/bad.jsonl", jsonl_file({verdict("a0-p0", "T", "c", 1.0, true, 0.9, true), r}));
   const auto e = error_of([&] { apply_keep_rule(dir + "/bad.jsonl", dir + "/out.jsonl", KeepRule{}); });
   EXPECT_NE(e.find("bad.jsonl:2"), std::string::npos) << e;
   EXPECT_NE(e.find("qa_probability"), std::string::npos) << e;
   EXPECT_FALSE(std::filesystem::exists(dir + "/out.jsonl"));  // no partial output
   r = verdict("a0-p0", "T", "c", 1.0, true, 0.9, true);
   r["exact"] = "yes";
-  test::write_text(dir + "/bad.jsonl", jsonl({r}));
+  test::write_text(dir + "/bad.jsonl", jsonl_file({r}));
   EXPECT_NE(error_of([&] { apply_keep_rule(dir + "/bad.jsonl", dir + "/out.jsonl", KeepRule{}); }).find("bad.jsonl:1"), std::string::npos);
 }
 
