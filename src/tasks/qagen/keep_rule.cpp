@@ -40,15 +40,8 @@ nlohmann::json apply_keep_rule(const std::string& filtered, const std::string& o
   AtomicFile file(out);
   std::size_t questions = 0, kept = 0;
   for_each_record(filtered, [&](nlohmann::json& r, std::uint64_t line) {
-    const auto number = [&](const char* key) {
-      if (!r.contains(key) || !r[key].is_number()) {
-        throw InputError(InputLocation{filtered, line, 0, key}, "missing or not a number (a file written by frugal qagen filter?)");
-      }
-      return r[key].get<double>();
-    };
-    const auto exact = r.find("exact");
-    if (exact == r.end() || !exact->is_boolean()) throw InputError(InputLocation{filtered, line, 0, "exact"}, "missing or not true or false");
-    const bool keep = rule.keeps(number("f1"), exact->get<bool>(), number("qa_probability"));
+    const bool keep = rule.keeps(record_double(r, "f1", filtered, line), record_bool(r, "exact", filtered, line),
+                                 record_double(r, "qa_probability", filtered, line));
     r["kept"] = keep;
     file.write(jsonl(r));
     ++questions;

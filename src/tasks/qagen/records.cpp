@@ -84,6 +84,16 @@ std::int64_t record_int(const nlohmann::json& r, const char* key, const std::str
   return r[key].get<std::int64_t>();
 }
 
+double record_double(const nlohmann::json& r, const char* key, const std::string& path, std::uint64_t line) {
+  if (!r.contains(key) || !r[key].is_number()) throw InputError(InputLocation{path, line, 0, key}, "missing or not a number");
+  return r[key].get<double>();
+}
+
+bool record_bool(const nlohmann::json& r, const char* key, const std::string& path, std::uint64_t line) {
+  if (!r.contains(key) || !r[key].is_boolean()) throw InputError(InputLocation{path, line, 0, key}, "missing or not true or false");
+  return r[key].get<bool>();
+}
+
 bool record_bool(const nlohmann::json& r, const char* key, bool fallback, const std::string& path, std::uint64_t line) {
   const auto it = r.find(key);
   if (it == r.end() || it->is_null()) return fallback;

@@ -35,6 +35,8 @@ std::size_t count_records(const std::string& path);
 // Fields a stage needs, with an InputError naming the file, line and field when absent.
 std::string record_string(const nlohmann::json& r, const char* key, const std::string& path, std::uint64_t line);
 std::int64_t record_int(const nlohmann::json& r, const char* key, const std::string& path, std::uint64_t line);
+double record_double(const nlohmann::json& r, const char* key, const std::string& path, std::uint64_t line);
+bool record_bool(const nlohmann::json& r, const char* key, const std::string& path, std::uint64_t line);
 // Optional fields: `fallback` when absent or null, an InputError like the above for another type.
 bool record_bool(const nlohmann::json& r, const char* key, bool fallback, const std::string& path, std::uint64_t line);
 std::string record_string_or(const nlohmann::json& r, const char* key, const std::string& fallback, const std::string& path,

@@ -88,4 +88,20 @@ TEST(Records, TextParagraphsAreLinesAndJsonlRecordsNameTheirLine) {
             std::string::npos);
 }
 
+TEST(Records, FieldReadersTellRequiredFromOptional) {
+  const auto r = nlohmann::json::parse(R"({"f1": 0.5, "n": 3, "exact": true, "s": "x", "null": null})");
+  EXPECT_EQ(record_double(r, "f1", "v.jsonl", 7), 0.5);
+  EXPECT_EQ(record_double(r, "n", "v.jsonl", 7), 3.0);  // an integer is a number too
+  EXPECT_TRUE(record_bool(r, "exact", "v.jsonl", 7));
+  EXPECT_FALSE(record_bool(r, "absent", false, "v.jsonl", 7));  // optional: the fallback
+  EXPECT_TRUE(record_bool(r, "null", true, "v.jsonl", 7));
+  for (const char* key : {"s", "absent", "null"}) {
+    const auto e = error_of([&] { record_double(r, key, "v.jsonl", 7); });
+    EXPECT_NE(e.find("v.jsonl:7"), std::string::npos) << e;
+    EXPECT_NE(e.find(key), std::string::npos) << e;
+    EXPECT_NE(error_of([&] { record_bool(r, key, "v.jsonl", 7); }).find("v.jsonl:7"), std::string::npos) << key;
+  }
+  EXPECT_NE(error_of([&] { record_bool(r, "s", false, "v.jsonl", 7); }).find("v.jsonl:7"), std::string::npos);
+}
+
 }  // namespace frugal
