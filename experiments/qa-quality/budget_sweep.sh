@@ -2,7 +2,7 @@
 # The pretraining-budget sweep (issue 16): which encoder width/depth, given a fixed wall-time
 # budget of masked-LM pretraining on this machine, gives the best QA reader?
 # For each size "LAYERSxHIDDEN" (heads hidden/64, at least 2; FFN 4 x hidden; 256 positions):
-#   calibrate  a 30-step run measures steps/s at 128 tokens x 32 (the machine as it is now);
+#   calibrate  a 120-step run measures steps/s (from step 40) at 128 tokens x 32 (the machine as it is now);
 #   pretrain   the shipped recipe scaled to the budget: phase 1 at 128 tokens x 32 for ~10/11 of it,
 #              phase 2 at 256 tokens x 16 (trains positions 128-255, which QA windows use) for the
 #              rest, as steps = budget x steps/s (the learning-rate schedule needs a step count);
@@ -21,6 +21,8 @@
 #   phases, learning rate and readers; the generator a quarter of the width; readers start from
 #   the discriminator) into WORK/LxH-electra: ELECTRA vs masked LM at equal wall time. Its held-out
 #   score is the generator's masked-token accuracy and the discriminator's replaced-token accuracy.
+#   GENERATOR_HIDDEN=N (with OBJECTIVE=electra) gives the generator N hidden units instead (heads
+#   N/64, at least 1; FFN 4 x N), into WORK/LxH-electra-gN.
 #   experiments/qa-quality/budget_sweep.sh /tmp/runs/seeds/seed-1 /tmp/runs/budget-900 900 2x64 2x128 4x128 4x256
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -43,6 +45,11 @@ if [ ! -f held.txt ]; then
 fi
 objective=${OBJECTIVE:-mlm}
 case "$objective" in mlm) suffix="" ;; electra) suffix=-electra ;; *) echo "OBJECTIVE: mlm or electra" >&2; exit 2 ;; esac
+generator_hidden=${GENERATOR_HIDDEN:-}
+if [ -n "$generator_hidden" ]; then
+  [ "$objective" = electra ] || { echo "GENERATOR_HIDDEN needs OBJECTIVE=electra" >&2; exit 2; }
+  suffix=-electra-g$generator_hidden
+fi
 pretrain() { f pretrain "$objective" --tokenizer "$vocab" --corpus "$work/corpus.txt" --seed "$seed" --lr 1e-3 "$@"; }
 # what phase 2 and eval mlm continue from: the MLM model, or ELECTRA's generator + discriminator pair
 pair() { [ "$objective" = electra ] && echo "$1/electra" || echo "$1/model"; }
@@ -74,9 +81,15 @@ for size in "$@"; do
   echo "{\"hidden_size\": $hidden, \"num_hidden_layers\": $layers, \"num_attention_heads\": $heads, \"intermediate_size\": $(( 4 * hidden )), \"max_position_embeddings\": 256}" > "$dir/config.json.new"
   # rewritten only when it differs: a resumed run's checkpoint is tied to its config file as it was
   cmp -s "$dir/config.json.new" "$dir/config.json" && rm "$dir/config.json.new" || mv "$dir/config.json.new" "$dir/config.json"
+  generator_args=()
+  if [ -n "$generator_hidden" ]; then
+    echo "{\"hidden_size\": $generator_hidden, \"num_attention_heads\": $(( generator_hidden / 64 < 1 ? 1 : generator_hidden / 64 )), \"intermediate_size\": $(( 4 * generator_hidden ))}" > "$dir/generator.json.new"
+    cmp -s "$dir/generator.json.new" "$dir/generator.json" && rm "$dir/generator.json.new" || mv "$dir/generator.json.new" "$dir/generator.json"
+    generator_args=(--generator-config "$dir/generator.json")
+  fi
   if [ ! -f "$dir/pretrain.json" ]; then
     if [ ! -f "$dir/plan.json" ]; then
-      pretrain --model-config "$dir/config.json" --steps 120 --batch-size 32 --max-length 128 --log-every 10 --no-resume \
+      pretrain --model-config "$dir/config.json" "${generator_args[@]}" --steps 120 --batch-size 32 --max-length 128 --log-every 10 --no-resume \
         --out "$dir/calibrate" > "$dir/calibrate.log" 2>&1 || { tail -n 3 "$dir/calibrate.log"; exit 1; }
       rate=$(steady_rate "$dir/calibrate/metrics.jsonl")
       steps1=$(python3 -c "print(max(50, int($budget * $rate * 10 / 11)))")
@@ -85,7 +98,7 @@ for size in "$@"; do
     fi
     # The plan is kept: a rerun after a stop resumes both phases from their checkpoints with the same schedule.
     read -r rate steps1 steps2 < <(python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); print(p["calibrated_steps_per_s"], p["phase1_steps"], p["phase2_steps"])' "$dir/plan.json")
-    pretrain --model-config "$dir/config.json" --steps "$steps1" --batch-size 32 --max-length 128 --save-every $(( steps1 / 20 + 1 )) \
+    pretrain --model-config "$dir/config.json" "${generator_args[@]}" --steps "$steps1" --batch-size 32 --max-length 128 --save-every $(( steps1 / 20 + 1 )) \
       --out "$dir/phase1" >> "$dir/phase1.log" 2>&1 || { tail -n 3 "$dir/phase1.log"; exit 1; }
     pretrain --init "$(pair "$dir/phase1")" --steps "$steps2" --batch-size 16 --max-length 256 --save-every $(( steps2 / 5 + 1 )) \
       --out "$dir/phase2" >> "$dir/phase2.log" 2>&1 || { tail -n 3 "$dir/phase2.log"; exit 1; }

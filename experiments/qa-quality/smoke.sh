@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI smoke test of the QA-quality experiment scripts on a finished `frugal demo --smoke` run:
-# the pretraining-budget sweep (masked LM, ELECTRA, readers from random weights), its rerun after
+# the pretraining-budget sweep (masked LM, ELECTRA and a wider generator, readers from random weights), its rerun after
 # a stop between the two phases (the plan kept, phase 1 resumed at its end, not retrained), and
 # qa_finetune.sh from a model directory and from a config file, filter_rules.sh, and `qagen keep`
 # against the demo's own training sets. Tiny models and two seconds of
@@ -22,6 +22,9 @@ sweep=$work/sweep
 row "$work/mlm.txt" 1x32 > /dev/null
 OBJECTIVE=electra "$here/budget_sweep.sh" "$demo" "$sweep" 2 1x32 > "$work/electra.txt"
 row "$work/electra.txt" 1x32-electra | grep -q "generator .*discriminator" || fail "the ELECTRA row has no generator/discriminator accuracy"
+GENERATOR_HIDDEN=16 OBJECTIVE=electra "$here/budget_sweep.sh" "$demo" "$sweep" 2 1x32 > "$work/electra-g16.txt"
+row "$work/electra-g16.txt" 1x32-electra-g16 > /dev/null
+grep -q "generator hidden 16 x" "$sweep/1x32-electra-g16/phase1.log" || fail "GENERATOR_HIDDEN did not reach the generator"
 READER_FROM=none "$here/budget_sweep.sh" "$demo" "$sweep" 2 1x32 > "$work/none.txt"
 row "$work/none.txt" 1x32 > /dev/null
 [ -f "$sweep/1x32/score-none-seed-1.json" ] || fail "no reader from random weights"
