@@ -73,18 +73,22 @@ print(round(total, 1))
 PY
 }
 
+# write_if_changed FILE TEXT: FILE is rewritten only when TEXT differs, because a resumed run's
+# checkpoint is tied to its config files as they were.
+write_if_changed() {
+  echo "$2" > "$1.new"
+  cmp -s "$1.new" "$1" && rm "$1.new" || mv "$1.new" "$1"
+}
+
 for size in "$@"; do
   layers=${size%x*} hidden=${size#*x}
   heads=$(( hidden / 64 < 2 ? 2 : hidden / 64 ))
   dir=$work/$size$suffix
   mkdir -p "$dir"
-  echo "{\"hidden_size\": $hidden, \"num_hidden_layers\": $layers, \"num_attention_heads\": $heads, \"intermediate_size\": $(( 4 * hidden )), \"max_position_embeddings\": 256}" > "$dir/config.json.new"
-  # rewritten only when it differs: a resumed run's checkpoint is tied to its config file as it was
-  cmp -s "$dir/config.json.new" "$dir/config.json" && rm "$dir/config.json.new" || mv "$dir/config.json.new" "$dir/config.json"
+  write_if_changed "$dir/config.json" "{\"hidden_size\": $hidden, \"num_hidden_layers\": $layers, \"num_attention_heads\": $heads, \"intermediate_size\": $(( 4 * hidden )), \"max_position_embeddings\": 256}"
   generator_args=()
   if [ -n "$generator_hidden" ]; then
-    echo "{\"hidden_size\": $generator_hidden, \"num_attention_heads\": $(( generator_hidden / 64 < 1 ? 1 : generator_hidden / 64 )), \"intermediate_size\": $(( 4 * generator_hidden ))}" > "$dir/generator.json.new"
-    cmp -s "$dir/generator.json.new" "$dir/generator.json" && rm "$dir/generator.json.new" || mv "$dir/generator.json.new" "$dir/generator.json"
+    write_if_changed "$dir/generator.json" "{\"hidden_size\": $generator_hidden, \"num_attention_heads\": $(( generator_hidden / 64 < 1 ? 1 : generator_hidden / 64 )), \"intermediate_size\": $(( 4 * generator_hidden ))}"
     generator_args=(--generator-config "$dir/generator.json")
   fi
   if [ ! -f "$dir/pretrain.json" ]; then

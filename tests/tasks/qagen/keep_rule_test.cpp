@@ -26,7 +26,7 @@ nlohmann::json verdict(const std::string& paragraph, const std::string& title, c
 
 std::string jsonl_file(const std::vector<nlohmann::json>& records) {
   std::string text;
-  for (const auto& r : records) text += r.dump() + "\n";
+  for (const auto& r : records) text += jsonl(r);
   return text;
 }
 
