@@ -40,8 +40,14 @@ nlohmann::json apply_keep_rule(const std::string& filtered, const std::string& o
   AtomicFile file(out);
   std::size_t questions = 0, kept = 0;
   for_each_record(filtered, [&](nlohmann::json& r, std::uint64_t line) {
-    const bool keep = rule.keeps(record_double(r, "f1", filtered, line), record_bool(r, "exact", filtered, line),
-                                 record_double(r, "qa_probability", filtered, line));
+    bool keep = false;
+    try {
+      keep = rule.keeps(record_double(r, "f1", filtered, line), record_bool(r, "exact", filtered, line),
+                        record_double(r, "qa_probability", filtered, line));
+    } catch (const InputError& e) {
+      // The likeliest cause is a file from another stage: say which one writes verdicts.
+      throw InputError(e.where(), e.detail() + " (a file written by frugal qagen filter?)");
+    }
     r["kept"] = keep;
     file.write(jsonl(r));
     ++questions;

@@ -103,6 +103,7 @@ TEST(KeepRule, RecordsWithoutVerdictsNameTheFileLineAndField) {
   const auto e = error_of([&] { apply_keep_rule(dir + "/bad.jsonl", dir + "/out.jsonl", KeepRule{}); });
   EXPECT_NE(e.find("bad.jsonl:2"), std::string::npos) << e;
   EXPECT_NE(e.find("qa_probability"), std::string::npos) << e;
+  EXPECT_NE(e.find("qagen filter"), std::string::npos) << e;  // names the stage that writes verdicts
   EXPECT_FALSE(std::filesystem::exists(dir + "/out.jsonl"));  // no partial output
   r = verdict("a0-p0", "T", "c", 1.0, true, 0.9, true);
   r["exact"] = "yes";
