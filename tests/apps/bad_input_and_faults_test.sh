@@ -85,7 +85,7 @@ cmp corpus.txt corpus2.txt
 echo "== qagen keep: verdicts it cannot read, rules it cannot apply"
 printf '%s\n' '{"paragraph_id": "a0-p0", "title": "T", "context": "the cat", "answer": "cat", "answer_start": 4, "question": "what?", "f1": 1.0, "exact": true, "qa_probability": 0.9, "kept": true}' \
   '{"paragraph_id": "a0-p0", "title": "T", "context": "the cat", "answer": "cat", "answer_start": 4, "question": "who?", "f1": 0.5, "exact": false, "kept": true}' > verdicts.jsonl
-expect_error "verdicts.jsonl:2.*qa_probability" qagen keep --input verdicts.jsonl --out rekept.jsonl --squad-out kept.json
+expect_error "verdicts.jsonl:2.*qa_probability.*qagen filter" qagen keep --input verdicts.jsonl --out rekept.jsonl --squad-out kept.json
 [ ! -e rekept.jsonl ] && [ ! -e kept.json ] || { echo "FAIL: qagen keep left output after bad input"; failures=$((failures + 1)); }
 expect_error "f1_threshold 5 is not in \[0, 1\]" qagen keep --input verdicts.jsonl --out rekept.jsonl --mode f1 --f1-threshold 5
 expect_error "filter mode must be exact or f1" qagen keep --input verdicts.jsonl --out rekept.jsonl --mode F1
