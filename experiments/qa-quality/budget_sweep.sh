@@ -23,7 +23,14 @@
 #   score is the generator's masked-token accuracy and the discriminator's replaced-token accuracy.
 #   GENERATOR_HIDDEN=N (with OBJECTIVE=electra) gives the generator N hidden units instead (heads
 #   N/64, at least 1; FFN 4 x N), into WORK/LxH-electra-gN.
+#   REFERENCE=NAME plans by relative speed instead of one absolute rate: NAME is a size already
+#   planned in WORK_DIR (e.g. 2x128, 2x128-electra, 2x128-electra-g64; its plan.json), and this
+#   size gets NAME's steps x (this size's steps/s / NAME's), both measured by the 120-step
+#   calibration, alternating, ROUNDS times (default 3; the median of the rounds' ratios). Equal
+#   time with a row trained on another machine, or on this one in a faster hour, is equal steps
+#   in proportion, not this hour's absolute rate (the 2-hour rows, docs/results.md).
 #   experiments/qa-quality/budget_sweep.sh /tmp/runs/seeds/seed-1 /tmp/runs/budget-900 900 2x64 2x128 4x128 4x256
+#   REFERENCE=2x128 experiments/qa-quality/budget_sweep.sh /tmp/runs/seeds/seed-1 /tmp/runs/budget-7200 7200 4x128
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 frugal=${FRUGAL:-$root/build/frugal}
@@ -51,6 +58,15 @@ if [ -n "$generator_hidden" ]; then
   suffix=-electra-g$generator_hidden
 fi
 pretrain() { f pretrain "$objective" --tokenizer "$vocab" --corpus "$work/corpus.txt" --seed "$seed" --lr 1e-3 "$@"; }
+# calibrate OUT OBJECTIVE CONFIG [GENERATOR_CONFIG]: the 120-step run; prints its steady steps/s.
+calibrate() {
+  local out=$1 obj=$2 config=$3 generator=${4:-}
+  local extra=()
+  [ -n "$generator" ] && extra=(--generator-config "$generator")
+  f pretrain "$obj" --tokenizer "$vocab" --corpus "$work/corpus.txt" --seed "$seed" --lr 1e-3 --model-config "$config" "${extra[@]}" \
+    --steps 120 --batch-size 32 --max-length 128 --log-every 10 --no-resume --out "$out" > "$out.log" 2>&1 || { tail -n 3 "$out.log" >&2; return 1; }
+  steady_rate "$out/metrics.jsonl"
+}
 # what phase 2 and eval mlm continue from: the MLM model, or ELECTRA's generator + discriminator pair
 pair() { [ "$objective" = electra ] && echo "$1/electra" || echo "$1/model"; }
 # Steps/s from step 40 on: the first steps of a run are ~20% faster than its steady state.
@@ -80,6 +96,37 @@ write_if_changed() {
   cmp -s "$1.new" "$1" && rm "$1.new" || mv "$1.new" "$1"
 }
 
+# plan_relative DIR REFERENCE: DIR's plan.json from REFERENCE's (WORK/REFERENCE/plan.json) by the
+# two models' relative speed, measured side by side now (see the usage above).
+plan_relative() {
+  local dir=$1 ref=$work/$2
+  [ -f "$ref/plan.json" ] || { echo "REFERENCE: no $ref/plan.json (a size planned in $work)" >&2; exit 2; }
+  [ "$ref" != "$dir" ] || { echo "REFERENCE: $2 is the size being planned" >&2; exit 2; }
+  local ref_objective=mlm ref_generator=""
+  case "$(basename "$ref")" in *-electra*) ref_objective=electra ;; esac
+  [ -f "$ref/generator.json" ] && ref_generator=$ref/generator.json
+  local ratios=() round mine theirs
+  for round in $(seq 1 "${ROUNDS:-3}"); do
+    theirs=$(calibrate "$dir/calibrate-reference-$round" "$ref_objective" "$ref/config.json" "$ref_generator") || exit 1
+    mine=$(calibrate "$dir/calibrate-$round" "$objective" "$dir/config.json" "${generator_args[1]:-}") || exit 1
+    echo "calibration round $round: $(basename "$dir") $mine, $(basename "$ref") $theirs steps/s"
+    ratios+=("$mine/$theirs")
+  done
+  python3 - "$ref/plan.json" "$dir/plan.json" "$(basename "$ref")" "${ratios[@]}" <<'PY'
+import json, os, statistics, sys
+ref_path, out, ref_name, pairs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+ref = json.load(open(ref_path))
+rates = [tuple(map(float, p.split("/"))) for p in pairs]
+ratio = statistics.median(m / t for m, t in rates)
+steps1 = max(50, int(ref["phase1_steps"] * ratio))
+plan = {"calibrated_steps_per_s": round(ref["calibrated_steps_per_s"] * ratio, 3), "phase1_steps": steps1, "phase2_steps": steps1 // 10,
+        "reference": ref_name, "speed_ratio": round(ratio, 4), "calibration_rounds": [{"steps_per_s": m, "reference_steps_per_s": t} for m, t in rates]}
+json.dump(plan, open(out + ".tmp", "w"), indent=1)
+os.replace(out + ".tmp", out)
+print(f"plan: {ref_name}'s {ref['phase1_steps']} + {ref['phase2_steps']} steps x {ratio:.3f} (median of {len(rates)} rounds) = {steps1} + {steps1 // 10}")
+PY
+}
+
 for size in "$@"; do
   layers=${size%x*} hidden=${size#*x}
   heads=$(( hidden / 64 < 2 ? 2 : hidden / 64 ))
@@ -92,10 +139,10 @@ for size in "$@"; do
     generator_args=(--generator-config "$dir/generator.json")
   fi
   if [ ! -f "$dir/pretrain.json" ]; then
-    if [ ! -f "$dir/plan.json" ]; then
-      pretrain --model-config "$dir/config.json" "${generator_args[@]}" --steps 120 --batch-size 32 --max-length 128 --log-every 10 --no-resume \
-        --out "$dir/calibrate" > "$dir/calibrate.log" 2>&1 || { tail -n 3 "$dir/calibrate.log"; exit 1; }
-      rate=$(steady_rate "$dir/calibrate/metrics.jsonl")
+    if [ ! -f "$dir/plan.json" ] && [ -n "${REFERENCE:-}" ]; then
+      plan_relative "$dir" "$REFERENCE"
+    elif [ ! -f "$dir/plan.json" ]; then
+      rate=$(calibrate "$dir/calibrate" "$objective" "$dir/config.json" "${generator_args[1]:-}") || exit 1
       steps1=$(python3 -c "print(max(50, int($budget * $rate * 10 / 11)))")
       echo "{\"calibrated_steps_per_s\": $rate, \"phase1_steps\": $steps1, \"phase2_steps\": $(( steps1 / 10 ))}" > "$dir/plan.json.tmp"
       mv "$dir/plan.json.tmp" "$dir/plan.json"
