@@ -117,10 +117,10 @@ import json, os, statistics, sys
 ref_path, out, ref_name, pairs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 ref = json.load(open(ref_path))
 rates = [tuple(map(float, p.split("/"))) for p in pairs]
-ratio = statistics.median(m / t for m, t in rates)
+ratio = round(statistics.median(m / t for m, t in rates), 4)
 steps1 = max(50, int(ref["phase1_steps"] * ratio))
 plan = {"calibrated_steps_per_s": round(ref["calibrated_steps_per_s"] * ratio, 3), "phase1_steps": steps1, "phase2_steps": steps1 // 10,
-        "reference": ref_name, "speed_ratio": round(ratio, 4), "calibration_rounds": [{"steps_per_s": m, "reference_steps_per_s": t} for m, t in rates]}
+        "reference": ref_name, "speed_ratio": ratio, "calibration_rounds": [{"steps_per_s": m, "reference_steps_per_s": t} for m, t in rates]}
 json.dump(plan, open(out + ".tmp", "w"), indent=1)
 os.replace(out + ".tmp", out)
 print(f"plan: {ref_name}'s {ref['phase1_steps']} + {ref['phase2_steps']} steps x {ratio:.3f} (median of {len(rates)} rounds) = {steps1} + {steps1 // 10}")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI smoke test of the QA-quality experiment scripts on a finished `frugal demo --smoke` run:
-# the pretraining-budget sweep (masked LM, ELECTRA and a wider generator, readers from random weights), its rerun after
+# the pretraining-budget sweep (masked LM, ELECTRA and a wider generator, a size planned by relative speed,
+# readers from random weights), its rerun after
 # a stop between the two phases (the plan kept, phase 1 resumed at its end, not retrained), and
 # qa_finetune.sh from a model directory and from a config file, filter_rules.sh, and `qagen keep`
 # against the demo's own training sets. Tiny models and two seconds of
@@ -25,6 +26,17 @@ row "$work/electra.txt" 1x32-electra | grep -q "generator .*discriminator" || fa
 GENERATOR_HIDDEN=16 OBJECTIVE=electra "$here/budget_sweep.sh" "$demo" "$sweep" 2 1x32 > "$work/electra-g16.txt"
 row "$work/electra-g16.txt" 1x32-electra-g16 > /dev/null
 grep -q "generator hidden 16 x" "$sweep/1x32-electra-g16/phase1.log" || fail "GENERATOR_HIDDEN did not reach the generator"
+# Equal time by relative speed: 2x32 planned from 1x32's plan (one round of calibrations each).
+REFERENCE=1x32 ROUNDS=1 "$here/budget_sweep.sh" "$demo" "$sweep" 2 2x32 > "$work/relative.txt"
+row "$work/relative.txt" 2x32 > /dev/null
+python3 - "$sweep/2x32/plan.json" "$sweep/1x32/plan.json" <<'PY' || fail "REFERENCE: a wrong plan: $(cat "$sweep/2x32/plan.json")"
+import json, sys
+plan, ref = (json.load(open(p)) for p in sys.argv[1:])
+assert plan["reference"] == "1x32" and len(plan["calibration_rounds"]) == 1, plan
+r = plan["calibration_rounds"][0]
+assert abs(plan["speed_ratio"] - r["steps_per_s"] / r["reference_steps_per_s"]) < 1e-3, plan
+assert plan["phase1_steps"] == max(50, int(ref["phase1_steps"] * plan["speed_ratio"])), (plan, ref)
+PY
 READER_FROM=none "$here/budget_sweep.sh" "$demo" "$sweep" 2 1x32 > "$work/none.txt"
 row "$work/none.txt" 1x32 > /dev/null
 [ -f "$sweep/1x32/score-none-seed-1.json" ] || fail "no reader from random weights"

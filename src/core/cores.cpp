@@ -2,6 +2,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "core/threads.h"
 
@@ -12,6 +13,14 @@ int available_cores() {
   CPU_ZERO(&set);
   if (::sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
   return 1;
+}
+
+int resolve_threads(int requested) {
+  if (requested > 0) return requested;
+  if (const char* env = std::getenv("FRUGAL_THREADS")) {
+    if (const int n = std::atoi(env); n > 0) return n;
+  }
+  return available_cores();
 }
 
 }  // namespace frugal

@@ -25,6 +25,9 @@ struct ThreadSettings {
 ThreadSettings configure_threads(int threads = 0);
 ThreadSettings current_threads();
 int available_cores();
+// The thread count a command uses: `requested` if > 0, else FRUGAL_THREADS if set > 0, else
+// available_cores(). Torch-free: the demo sizes its parallel steps by it.
+int resolve_threads(int requested);
 
 // Torch version, CUDA/cuDNN availability and device count, one fact per line.
 std::string torch_build_summary();

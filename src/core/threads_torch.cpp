@@ -5,7 +5,6 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
-#include <cstdlib>
 #include <cstring>
 #include <mutex>
 
@@ -58,10 +57,7 @@ ThreadSettings current_threads() {
 }
 
 ThreadSettings configure_threads(int threads) {
-  if (threads <= 0) {
-    if (const char* env = std::getenv("FRUGAL_THREADS")) threads = std::atoi(env);
-  }
-  if (threads <= 0) threads = available_cores();
+  threads = resolve_threads(threads);
   at::set_num_threads(threads);
   std::call_once(g_inter_op_once, [] {
     try {

@@ -8,10 +8,9 @@
 // on filtered synthetic + human (and, as its control, as many unfiltered pairs + human), with the
 // lexical baseline; results.json holds it.
 // Profiles (apps/cli/demo_profiles.h) size the run. Each step is one frugal command, run as a
-// child process of this binary and printed, so any step can be rerun by hand.
+// child process of this binary and printed, so any step can be rerun by hand; once the encoders
+// are ready, independent steps run at once, one CPU thread each (apps/cli/demo_steps.h).
 #include <fmt/format.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -24,9 +23,11 @@
 
 #include "apps/cli/commands.h"
 #include "apps/cli/demo_profiles.h"
+#include "apps/cli/demo_steps.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/rng.h"
+#include "core/threads.h"
 #include "data/squad.h"
 #include "tasks/qa/squad_eval.h"
 #include "tasks/qagen/records.h"
@@ -40,43 +41,7 @@ struct DemoArgs {
   std::string out_dir = "frugal-demo", profile = "default", init, pretrain = "mlm", question_generator;  // "": the profile's
   bool smoke = false, lexical_match = true, from_scratch = false;
   std::uint64_t seed = 1;
-};
-
-class Steps {
- public:
-  explicit Steps(const GlobalOptions& global) : global_(global) {}
-  void run(const std::string& what, std::vector<std::string> args) {
-    std::vector<std::string> argv = {"frugal"};
-    if (!global_.mirror.empty()) argv.insert(argv.end(), {"--mirror", global_.mirror});
-    if (!global_.home.empty()) argv.insert(argv.end(), {"--home", global_.home});
-    if (global_.threads > 0) argv.insert(argv.end(), {"--threads", std::to_string(global_.threads)});
-    if (global_.no_progress) argv.push_back("--no-progress");
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::string line;
-    for (const auto& a : argv) line += (line.empty() ? "" : " ") + a;
-    std::cout << fmt::format("[{}] {}\n  $ {}\n", ++done_, what, line) << std::flush;
-    const auto start = std::chrono::steady_clock::now();
-    const pid_t pid = ::fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) {
-      std::vector<char*> c;
-      for (auto& a : argv) c.push_back(a.data());
-      c.push_back(nullptr);
-      ::execv("/proc/self/exe", c.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (code != 0) throw std::runtime_error(fmt::format("demo step '{}' failed with exit code {}", what, code));
-    seconds_[what] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
-  const std::map<std::string, double>& seconds() const { return seconds_; }
-
- private:
-  const GlobalOptions& global_;
-  std::size_t done_ = 0;
-  std::map<std::string, double> seconds_;
+  int jobs = 0;  // steps at once after pretraining; 0: the run's CPU threads (1 on a GPU)
 };
 
 std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -168,7 +133,12 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   for (int i = 0; i < 3; ++i) write_squad(parts[i], p(std::string("parts/") + names[i] + ".json"));
   const auto& c = parts[2];
   const std::string seed = std::to_string(args.seed);
-  Steps steps(global);
+  DemoSteps steps(global, p("logs"));
+  // Steps at once after pretraining, each on one CPU thread: a result does not depend on --jobs or
+  // on the cores. On a GPU they run one after the other with the run's threads, as before.
+  const bool on_cpu = profile.device == "cpu";
+  const std::size_t slots = on_cpu ? static_cast<std::size_t>(args.jobs > 0 ? args.jobs : resolve_threads(global.threads)) : 1;
+  const int step_threads = on_cpu ? 1 : 0;
   const std::vector<std::string> on_device = {"--device", profile.device, "--autocast", profile.autocast};
 
   // Pretrained encoders: --init's, or trained here from scratch.
@@ -214,23 +184,77 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   const std::string len = std::to_string(profile.max_length), epochs = std::to_string(profile.generator_epochs);
   const std::vector<std::string> window = {"--max-length", len, "--stride", "64"};
   const std::vector<std::string> lexical_flag = lexical ? std::vector<std::string>{"--lexical-match"} : std::vector<std::string>{};
-  steps.run("answer generator on part A",
-            std::vector<std::string>{"qagen", "train-answers", "--train", p("parts/A.json"), "--init", bert_dir, "--epochs", epochs,
-                                     "--batch-size", "16", "--lr", "3e-4", "--seed", seed, "--no-resume", "--out", p("answers")} +
-                window + on_device);
-  if (gpt2_questions) {
-    steps.run("question generator on part A",
-              std::vector<std::string>{"qagen", "train-questions", "--train", p("parts/A.json"), "--init", gpt2_dir, "--epochs", epochs,
-                                       "--batch-size", "16", "--lr", "5e-4", "--seed", seed, "--no-resume", "--out", p("questions")} +
-                  on_device);
-  }
   const auto qa_train = [&](const std::string& train, const std::string& dir, const std::string& qa_epochs, const std::string& init) {
     return std::vector<std::string>{"qa", "train", "--train", train, "--init", init, "--epochs", qa_epochs, "--batch-size",
                                     std::to_string(profile.qa_batch), "--lr", fmt::format("{}", profile.qa_lr), "--seed", seed,
                                     "--no-resume", "--out", dir} +
            lexical_flag + window + on_device;
   };
-  steps.run("filter QA model on part A", qa_train(p("parts/A.json"), p("filter"), epochs, bert_dir));
+  std::vector<Row> rows = {{"baseline", "nothing (lexical question-overlap baseline)", ""},
+                           {"human", "B, human questions", p("parts/B.json")},
+                           {"synthetic_unfiltered", "B, synthetic, unfiltered", p("generated/synthetic-unfiltered.json")},
+                           {"synthetic_filtered", "B, synthetic, filtered (round trip)", p("generated/synthetic.json")},
+                           {"synthetic_random", "B, synthetic, unfiltered, as many as kept", p("parts/synthetic-random.json")},
+                           {"synthetic_human", "B, synthetic filtered + human", p("parts/synthetic-human.json")},
+                           {"synthetic_random_human", "B, as many unfiltered + human (control)", p("parts/synthetic-random-human.json")},
+                           // Staged (Puri et al.'s synthetic-then-human): the unfiltered model fine-tuned on B.
+                           {"synthetic_then_human", "B human, after synthetic unfiltered (staged)", p("parts/B.json"), "synthetic_unfiltered"}};
+  const std::string qa_epochs = std::to_string(profile.qa_epochs);
+  std::set<std::string> trained;  // rows whose QA model this run trains
+  // A row's job: train its reader, then answer C with it (job_of: the rows of this group's jobs).
+  const auto add_row_job = [&](Row& row, std::vector<DemoJob>& jobs, std::map<std::string, int>& job_of) {
+    const auto predictions = p("pred-" + row.key + ".json");
+    if (row.data.empty()) {
+      jobs.push_back({{{"the lexical baseline on part C (no training)", {"qa", "baseline", "--data", p("parts/C.json"), "--out", predictions}}},
+                      -1, 0.0});
+      return;
+    }
+    row.questions = read_squad(row.data).num_questions();
+    if (row.questions == 0) {
+      std::cout << fmt::format("(no questions for '{}': no QA model to train)\n", row.label);
+      write_file_atomic(predictions, "{}\n");
+      return;
+    }
+    // A staged row whose first stage had no questions starts from the BERT, like the human row.
+    const bool staged = trained.count(row.init_row) > 0;
+    const auto init = staged ? p("qa-" + row.init_row + "/model") : bert_dir;
+    DemoJob job{{{"QA model on " + row.label, qa_train(row.data, p("qa-" + row.key), qa_epochs, init)},
+                 {"answer part C with the " + row.key + " model",
+                  std::vector<std::string>{"qa", "predict", "--model", p("qa-" + row.key + "/model"), "--data", p("parts/C.json"),
+                                           "--out", predictions, "--device", profile.device} +
+                      window}},
+                -1, static_cast<double>(row.questions * profile.qa_epochs)};
+    if (staged && job_of.count(row.init_row)) job.after = job_of.at(row.init_row);
+    job_of[row.key] = static_cast<int>(jobs.size());
+    jobs.push_back(std::move(job));
+    trained.insert(row.key);
+  };
+
+  // The generators, the filter's reader and the human row's reader need only parts A and B.
+  {
+    const auto a_questions = static_cast<double>(parts[0].num_questions() * profile.generator_epochs);
+    std::vector<DemoJob> jobs;
+    jobs.push_back({{{"filter QA model on part A", qa_train(p("parts/A.json"), p("filter"), epochs, bert_dir)}}, -1, a_questions});
+    // The answer generator scores spans over the same windows as the filter, in about a third of its time.
+    jobs.push_back({{{"answer generator on part A",
+                      std::vector<std::string>{"qagen", "train-answers", "--train", p("parts/A.json"), "--init", bert_dir, "--epochs", epochs,
+                                               "--batch-size", "16", "--lr", "3e-4", "--seed", seed, "--no-resume", "--out", p("answers")} +
+                          window + on_device}},
+                    -1, a_questions / 3});
+    if (gpt2_questions) {
+      jobs.push_back({{{"question generator on part A",
+                        std::vector<std::string>{"qagen", "train-questions", "--train", p("parts/A.json"), "--init", gpt2_dir, "--epochs",
+                                                 epochs, "--batch-size", "16", "--lr", "5e-4", "--seed", seed, "--no-resume", "--out",
+                                                 p("questions")} +
+                            on_device}},
+                      -1, a_questions});
+    }
+    std::map<std::string, int> job_of;
+    for (auto& row : rows) {
+      if (row.key == "human") add_row_job(row, jobs, job_of);
+    }
+    steps.run_together(jobs, slots, step_threads);
+  }
 
   // Human questions: all of B. The generator gets the contexts of B's first paragraphs.
   const auto b_generated = first_paragraphs(parts[1], profile.generated_paragraphs);
@@ -267,37 +291,13 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   // shuffle of the training windows shows as one here too.
   write_squad(merged(random_draw, parts[1]), p("parts/synthetic-random-human.json"));
 
-  std::vector<Row> rows = {{"baseline", "nothing (lexical question-overlap baseline)", ""},
-                           {"human", "B, human questions", p("parts/B.json")},
-                           {"synthetic_unfiltered", "B, synthetic, unfiltered", p("generated/synthetic-unfiltered.json")},
-                           {"synthetic_filtered", "B, synthetic, filtered (round trip)", p("generated/synthetic.json")},
-                           {"synthetic_random", "B, synthetic, unfiltered, as many as kept", p("parts/synthetic-random.json")},
-                           {"synthetic_human", "B, synthetic filtered + human", p("parts/synthetic-human.json")},
-                           {"synthetic_random_human", "B, as many unfiltered + human (control)", p("parts/synthetic-random-human.json")},
-                           // Staged (Puri et al.'s synthetic-then-human): the unfiltered model fine-tuned on B.
-                           {"synthetic_then_human", "B human, after synthetic unfiltered (staged)", p("parts/B.json"), "synthetic_unfiltered"}};
-  const std::string qa_epochs = std::to_string(profile.qa_epochs);
-  std::set<std::string> trained;  // rows whose QA model this run trained
-  for (auto& row : rows) {
-    const auto predictions = p("pred-" + row.key + ".json");
-    if (row.data.empty()) {
-      steps.run("the lexical baseline on part C (no training)", {"qa", "baseline", "--data", p("parts/C.json"), "--out", predictions});
-      continue;
+  {
+    std::vector<DemoJob> jobs;
+    std::map<std::string, int> job_of;
+    for (auto& row : rows) {
+      if (row.key != "human") add_row_job(row, jobs, job_of);
     }
-    row.questions = read_squad(row.data).num_questions();
-    if (row.questions == 0) {
-      std::cout << fmt::format("(no questions for '{}': no QA model to train)\n", row.label);
-      write_file_atomic(predictions, "{}\n");
-      continue;
-    }
-    // A staged row whose first stage had no questions starts from the BERT, like the human row.
-    const auto init = trained.count(row.init_row) ? p("qa-" + row.init_row + "/model") : bert_dir;
-    steps.run("QA model on " + row.label, qa_train(row.data, p("qa-" + row.key), qa_epochs, init));
-    trained.insert(row.key);
-    steps.run("answer part C with the " + row.key + " model",
-              std::vector<std::string>{"qa", "predict", "--model", p("qa-" + row.key + "/model"), "--data", p("parts/C.json"), "--out",
-                                       predictions, "--device", profile.device} +
-                  window);
+    steps.run_together(jobs, slots, step_threads);
   }
 
   const auto report = nlohmann::json::parse(read_file(p("generated/report.json")));
@@ -377,6 +377,10 @@ void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptio
                    "gpt2 (a GPT-2 trained on part A's questions, Puri et al. 2020) or cloze (rule-based: the answer's sentence "
                    "with a wh-word, Lewis et al. 2019; no generator to train). Default: the profile's (cloze on CPU, gpt2 on gpu)");
   demo->add_option("--seed", args->seed, "Seed of every step")->capture_default_str();
+  demo->add_option("--jobs", args->jobs,
+                   "Steps run at once once the encoders are ready, each on one CPU thread (so no result depends on this or "
+                   "on the cores; output of each in OUT/logs/). Default: --threads, else every core; 1 on a GPU")
+      ->check(CLI::NonNegativeNumber);
   set_example(demo, "  frugal --mirror ../shared/data demo --out /tmp/demo\n"
                     "  frugal --mirror ../shared/data demo --profile full --pretrain electra --out /tmp/demo-full\n"
                     "  frugal --mirror ../shared/data demo --smoke --out /tmp/smoke");
