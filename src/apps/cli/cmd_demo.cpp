@@ -362,7 +362,7 @@ void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptio
   demo->add_option("--out", args->out_dir, "Working directory (models, generated data, results.json)")->capture_default_str();
   std::string names;
   for (const auto& n : demo_profile_names()) names += (names.empty() ? "" : ", ") + n;
-  demo->add_option("--profile", args->profile, "Run size: " + names + " (default <= 15 min on 2 cores: 9 min from the shipped models; full: 25 min from them, 51 with --from-scratch; gpu: one GPU, bf16)")
+  demo->add_option("--profile", args->profile, "Run size: " + names + " (default <= 15 min on 2 cores from the shipped models: 9-12 min measured; full: 25-32 min from them, 51 with --from-scratch; gpu: one GPU, bf16)")
       ->capture_default_str();
   demo->add_flag("--smoke", args->smoke, "The smoke profile: every stage on ~20 paragraphs with tiny models");
   demo->add_option("--init", args->init,
