@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,9 +29,13 @@ std::string joined(const std::vector<std::string>& argv) {
 
 // fork + exec of this binary; with a log file, the child's stdout and stderr go there.
 pid_t spawn(std::vector<std::string> argv, const std::string& log) {
+  const pid_t demo = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    // A step outlives no demo: killed or crashed, the demo takes its running steps with it.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != demo) ::_exit(128 + SIGTERM);  // the demo died before prctl
     if (!log.empty()) {
       const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       if (fd < 0) ::_exit(126);
