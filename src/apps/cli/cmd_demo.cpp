@@ -378,7 +378,7 @@ void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptio
                    "with a wh-word, Lewis et al. 2019; no generator to train). Default: the profile's (cloze on CPU, gpt2 on gpu)");
   demo->add_option("--seed", args->seed, "Seed of every step")->capture_default_str();
   demo->add_option("--jobs", args->jobs,
-                   "Steps run at once once the encoders are ready, each on one CPU thread (so no result depends on this or "
+                   "How many steps run at once after pretraining, each on one CPU thread (so no result depends on this or "
                    "on the cores; output of each in OUT/logs/). Default: --threads, else every core; 1 on a GPU")
       ->check(CLI::NonNegativeNumber);
   set_example(demo, "  frugal --mirror ../shared/data demo --out /tmp/demo\n"
