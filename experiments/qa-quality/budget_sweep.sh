@@ -57,13 +57,15 @@ if [ -n "$generator_hidden" ]; then
   [ "$objective" = electra ] || { echo "GENERATOR_HIDDEN needs OBJECTIVE=electra" >&2; exit 2; }
   suffix=-electra-g$generator_hidden
 fi
-pretrain() { f pretrain "$objective" --tokenizer "$vocab" --corpus "$work/corpus.txt" --seed "$seed" --lr 1e-3 "$@"; }
+# pretrain_as OBJECTIVE ARGS...: the sweep's recipe (tokenizer, corpus, seed, lr) under OBJECTIVE.
+pretrain_as() { local obj=$1; shift; f pretrain "$obj" --tokenizer "$vocab" --corpus "$work/corpus.txt" --seed "$seed" --lr 1e-3 "$@"; }
+pretrain() { pretrain_as "$objective" "$@"; }
 # calibrate OUT OBJECTIVE CONFIG [GENERATOR_CONFIG]: the 120-step run; prints its steady steps/s.
 calibrate() {
   local out=$1 obj=$2 config=$3 generator=${4:-}
   local extra=()
   [ -n "$generator" ] && extra=(--generator-config "$generator")
-  f pretrain "$obj" --tokenizer "$vocab" --corpus "$work/corpus.txt" --seed "$seed" --lr 1e-3 --model-config "$config" "${extra[@]}" \
+  pretrain_as "$obj" --model-config "$config" "${extra[@]}" \
     --steps 120 --batch-size 32 --max-length 128 --log-every 10 --no-resume --out "$out" > "$out.log" 2>&1 || { tail -n 3 "$out.log" >&2; return 1; }
   steady_rate "$out/metrics.jsonl"
 }

@@ -3,8 +3,8 @@
 // so any step can be rerun by hand. run() runs one in the foreground with the run's threads;
 // run_together() runs independent jobs at once (a job is commands in order: train a reader, then
 // answer with it), each command on a fixed number of threads. On two cores two one-thread readers
-// at once train 1.6x as fast as one two-thread reader after the other (the tiny models do not
-// scale across threads), and a fixed per-command thread count keeps each result independent of
+// at once do 1.3x the work of one two-thread reader (the tiny models do not scale across threads;
+// docs/benchmarks.md), and a fixed per-command thread count keeps each result independent of
 // how many run at once and of the machine's cores.
 #include <cstddef>
 #include <map>
