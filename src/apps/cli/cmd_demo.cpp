@@ -380,7 +380,7 @@ void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptio
   demo->add_option("--jobs", args->jobs,
                    "How many steps run at once after pretraining, each on one CPU thread (so no result depends on this or "
                    "on the cores; output of each in OUT/logs/). Default: --threads, else every core; 1 on a GPU")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 1024));
   set_example(demo, "  frugal --mirror ../shared/data demo --out /tmp/demo\n"
                     "  frugal --mirror ../shared/data demo --profile full --pretrain electra --out /tmp/demo-full\n"
                     "  frugal --mirror ../shared/data demo --smoke --out /tmp/smoke");
