@@ -39,6 +39,7 @@ namespace {
 
 struct DemoArgs {
   std::string out_dir = "frugal-demo", profile = "default", init, pretrain = "mlm", question_generator;  // "": the profile's
+  std::vector<std::string> more_paragraphs;  // squad-rest or NAME/FILE: paragraphs only the generator sees
   bool smoke = false, lexical_match = true, from_scratch = false;
   std::uint64_t seed = 1;
   int jobs = 0;  // steps at once after pretraining; 0: the run's CPU threads (1 on a GPU)
@@ -67,6 +68,47 @@ std::array<SquadDataset, 3> split_parts(const SquadDataset& data, const DemoProf
   }
   for (auto& part : parts) part = with_version(std::move(part));
   return parts;
+}
+
+// SQuAD v1.1 dev's articles after the profile's units of five: in none of A, B, C.
+SquadDataset squad_rest(const SquadDataset& data, const DemoProfile& p) {
+  SquadDataset rest;
+  for (std::size_t i = p.articles == 0 ? data.articles.size() : p.articles * 5; i < data.articles.size(); ++i) {
+    auto article = data.articles[i];
+    if (p.paragraphs_per_article > 0 && article.paragraphs.size() > p.paragraphs_per_article) {
+      article.paragraphs.resize(p.paragraphs_per_article);
+    }
+    rest.articles.push_back(std::move(article));
+  }
+  return with_version(std::move(rest));
+}
+
+// The paragraphs of `sources` without their questions, less any whose text is in a part (in C it
+// would leak the scored contexts into training; in A or B it would repeat them) or seen before.
+SquadDataset unseen_paragraphs(const std::vector<SquadDataset>& sources, const std::array<SquadDataset, 3>& parts,
+                               std::size_t& overlapping) {
+  std::set<std::string> seen;
+  for (const auto& part : parts) {
+    for (const auto& a : part.articles) {
+      for (const auto& para : a.paragraphs) seen.insert(para.context);
+    }
+  }
+  SquadDataset out;
+  overlapping = 0;
+  for (const auto& source : sources) {
+    for (const auto& a : source.articles) {
+      SquadArticle kept{a.title, {}};
+      for (const auto& para : a.paragraphs) {
+        if (!seen.insert(para.context).second) {
+          ++overlapping;
+          continue;
+        }
+        kept.paragraphs.push_back({para.context, {}});
+      }
+      if (!kept.paragraphs.empty()) out.articles.push_back(std::move(kept));
+    }
+  }
+  return with_version(std::move(out));
 }
 
 // The first `n` paragraphs (0: all) of `part`, with their questions.
@@ -124,7 +166,8 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   fs::create_directories(p("parts"));
   const auto total_start = std::chrono::steady_clock::now();
   auto cache = global.data_cache();
-  auto parts = split_parts(read_squad(cache.file_path("squad-v1.1-dev", "dev-v1.1.json")), profile);
+  const auto squad_dev = read_squad(cache.file_path("squad-v1.1-dev", "dev-v1.1.json"));
+  auto parts = split_parts(squad_dev, profile);
   for (const auto& extra : profile.extra_a) {
     const auto slash = extra.find('/');
     parts[0] = merged(parts[0], read_squad(cache.file_path(extra.substr(0, slash), extra.substr(slash + 1))));
@@ -132,6 +175,26 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   const char* names[3] = {"A", "B", "C"};
   for (int i = 0; i < 3; ++i) write_squad(parts[i], p(std::string("parts/") + names[i] + ".json"));
   const auto& c = parts[2];
+  // Paragraphs given to the generator besides B's (Puri et al.: synthetic data scales with text,
+  // not with labels), capped like B's by the profile.
+  std::vector<SquadDataset> more_sources;
+  for (const auto& source : args.more_paragraphs) {
+    const auto slash = source.find('/');
+    if (source == "squad-rest") {
+      more_sources.push_back(squad_rest(squad_dev, profile));
+    } else if (slash != std::string::npos && slash > 0 && slash + 1 < source.size()) {
+      more_sources.push_back(read_squad(cache.file_path(source.substr(0, slash), source.substr(slash + 1))));
+    } else {
+      throw InputError("--more-paragraphs: '" + source + "' is neither squad-rest nor a registered NAME/FILE (frugal data list)");
+    }
+  }
+  std::size_t overlapping = 0;
+  const auto more = first_paragraphs(unseen_paragraphs(more_sources, parts, overlapping), profile.generated_paragraphs);
+  if (!args.more_paragraphs.empty()) {
+    std::cout << fmt::format("more paragraphs for the generator: {} ({} left out: their text is in part A, B or C, or repeats)\n",
+                             more.num_paragraphs(), overlapping);
+  }
+  const std::string generated_from = more.num_paragraphs() > 0 ? "B+more" : "B";
   const std::string seed = std::to_string(args.seed);
   DemoSteps steps(global, p("logs"));
   // Steps at once after pretraining, each on one CPU thread: a result does not depend on --jobs or
@@ -192,11 +255,11 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   };
   std::vector<Row> rows = {{"baseline", "nothing (lexical question-overlap baseline)", ""},
                            {"human", "B, human questions", p("parts/B.json")},
-                           {"synthetic_unfiltered", "B, synthetic, unfiltered", p("generated/synthetic-unfiltered.json")},
-                           {"synthetic_filtered", "B, synthetic, filtered (round trip)", p("generated/synthetic.json")},
-                           {"synthetic_random", "B, synthetic, unfiltered, as many as kept", p("parts/synthetic-random.json")},
-                           {"synthetic_human", "B, synthetic filtered + human", p("parts/synthetic-human.json")},
-                           {"synthetic_random_human", "B, as many unfiltered + human (control)", p("parts/synthetic-random-human.json")},
+                           {"synthetic_unfiltered", generated_from + ", synthetic, unfiltered", p("generated/synthetic-unfiltered.json")},
+                           {"synthetic_filtered", generated_from + ", synthetic, filtered (round trip)", p("generated/synthetic.json")},
+                           {"synthetic_random", generated_from + ", synthetic, unfiltered, as many as kept", p("parts/synthetic-random.json")},
+                           {"synthetic_human", generated_from + ", synthetic filtered + human", p("parts/synthetic-human.json")},
+                           {"synthetic_random_human", generated_from + ", as many unfiltered + human (control)", p("parts/synthetic-random-human.json")},
                            // Staged (Puri et al.'s synthetic-then-human): the unfiltered model fine-tuned on B.
                            {"synthetic_then_human", "B human, after synthetic unfiltered (staged)", p("parts/B.json"), "synthetic_unfiltered"}};
   const std::string qa_epochs = std::to_string(profile.qa_epochs);
@@ -256,8 +319,8 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
     steps.run_together(jobs, slots, step_threads);
   }
 
-  // Human questions: all of B. The generator gets the contexts of B's first paragraphs.
-  const auto b_generated = first_paragraphs(parts[1], profile.generated_paragraphs);
+  // Human questions: all of B. The generator gets the contexts of B's first paragraphs and --more-paragraphs'.
+  const auto b_generated = merged(first_paragraphs(parts[1], profile.generated_paragraphs), more);
   // The profile's round-trip rule: for the pipeline and results.json, and in words for the table.
   const nlohmann::json filter = profile.filter.to_json();
   const std::string filter_rule = profile.filter.describe();
@@ -282,7 +345,7 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
     // models) are removed rather than refused; training steps run with --no-resume likewise.
     fs::remove_all(p("generated"));
   }
-  steps.run("synthetic questions for part B: answers -> questions -> round-trip filter", {"qagen", "run", "--config", p("pipeline.json")});
+  steps.run("synthetic questions for part " + generated_from + ": answers -> questions -> round-trip filter", {"qagen", "run", "--config", p("pipeline.json")});
   const auto synthetic = read_squad(p("generated/synthetic.json"));
   const auto random_draw = sample_questions(read_squad(p("generated/synthetic-unfiltered.json")), synthetic.num_questions(), args.seed);
   write_squad(random_draw, p("parts/synthetic-random.json"));
@@ -346,6 +409,7 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   results["reader"] = {{"epochs", profile.qa_epochs}, {"batch_size", profile.qa_batch}, {"lr", profile.qa_lr},
                        {"max_length", profile.max_length}, {"stride", 64}};
   results["held_out_questions"] = c.num_questions();
+  results["more_paragraphs"] = {{"sources", args.more_paragraphs}, {"paragraphs", more.num_paragraphs()}, {"left_out", overlapping}};
   results["generation"] = sum;
   results["samples"] = samples;
   results["step_seconds"] = steps.seconds();
@@ -376,6 +440,10 @@ void register_demo_command(CLI::App& app, CommandTable& table, const GlobalOptio
   demo->add_option("--question-generator", args->question_generator,
                    "gpt2 (a GPT-2 trained on part A's questions, Puri et al. 2020) or cloze (rule-based: the answer's sentence "
                    "with a wh-word, Lewis et al. 2019; no generator to train). Default: the profile's (cloze on CPU, gpt2 on gpu)");
+  demo->add_option("--more-paragraphs", args->more_paragraphs,
+                   "Also generate synthetic questions on these paragraphs (their questions unused): squad-rest (the SQuAD "
+                   "dev articles outside A, B, C) or a registered QA file NAME/FILE; repeatable. Paragraphs also in A, B "
+                   "or C are left out");
   demo->add_option("--seed", args->seed, "Seed of every step")->capture_default_str();
   demo->add_option("--jobs", args->jobs,
                    "How many steps run at once after pretraining, each on one CPU thread (so no result depends on this or "
