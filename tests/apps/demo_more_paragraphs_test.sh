@@ -6,7 +6,7 @@
 set -euo pipefail
 frugal=$1 mirror=$2 smoke=$3 work=$4
 fail() { echo "demo --more-paragraphs: $*" >&2; exit 1; }
-rm -rf "$work" "$work-init" && mkdir -p "$work-init"
+rm -rf "$work" "$work-init" "$work-bad" && mkdir -p "$work-init"
 ln -s "$smoke/bert/model" "$work-init/bert"
 "$frugal" --no-progress --mirror "$mirror" demo --smoke --question-generator cloze --jobs 2 --init "$work-init" \
   --more-paragraphs squad-rest --more-paragraphs squad-v1.1-dev/dev-v1.1.json \
@@ -24,8 +24,7 @@ dev = json.load(open(dev_file))["data"]
 rest = [p["context"] for a in dev[5:] for p in a["paragraphs"][:6]]
 seen = set().union(*parts.values())
 expected_left_out = 0
-for context in rest + [p["context"] for a in dev for p in a["paragraphs"]] + contexts(tydi_file):
-    context = context if isinstance(context, str) else context["context"]
+for context in rest + [p["context"] for a in dev for p in a["paragraphs"]] + [p["context"] for p in contexts(tydi_file)]:
     expected_left_out += context in seen
     seen.add(context)
 results = json.load(open(f"{work}/results.json"))
@@ -50,4 +49,11 @@ else
   [ "$rc" -eq 2 ] || fail "exit code $rc for an unknown source (expected 2)"
 fi
 grep -q "no-such-source" "$bad.log" || fail "the error does not name the source: $(tail -3 "$bad.log")"
+[ ! -e "$bad" ] || fail "a run refused for its source left output in $bad"
+if "$frugal" --no-progress --mirror "$mirror" demo --smoke --question-generator cloze --init "$work-init" \
+    --more-paragraphs tydiqa-goldp-en/no-such-file.json --out "$bad" > "$bad.log" 2>&1; then
+  fail "a missing registered file was accepted"
+fi
+grep -q "no-such-file.json" "$bad.log" || fail "the error does not name the file: $(tail -3 "$bad.log")"
+[ ! -e "$bad" ] || fail "a run refused for its source left output in $bad"
 echo "demo --more-paragraphs: checked"

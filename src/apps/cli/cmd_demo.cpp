@@ -55,16 +55,20 @@ SquadDataset with_version(SquadDataset d) {
   return d;
 }
 
+// An article cut to the profile's paragraphs per article (0: all).
+SquadArticle capped(SquadArticle article, const DemoProfile& p) {
+  if (p.paragraphs_per_article > 0 && article.paragraphs.size() > p.paragraphs_per_article) {
+    article.paragraphs.resize(p.paragraphs_per_article);
+  }
+  return article;
+}
+
 // Articles in file order, round robin: A, A, B, B, C (the paper's protocol, documented split).
 std::array<SquadDataset, 3> split_parts(const SquadDataset& data, const DemoProfile& p) {
   std::array<SquadDataset, 3> parts;
   const int pattern[5] = {0, 0, 1, 1, 2};
   for (std::size_t i = 0; i < data.articles.size() && (p.articles == 0 || i < p.articles * 5); ++i) {
-    auto article = data.articles[i];
-    if (p.paragraphs_per_article > 0 && article.paragraphs.size() > p.paragraphs_per_article) {
-      article.paragraphs.resize(p.paragraphs_per_article);
-    }
-    parts[pattern[i % 5]].articles.push_back(std::move(article));
+    parts[pattern[i % 5]].articles.push_back(capped(data.articles[i], p));
   }
   for (auto& part : parts) part = with_version(std::move(part));
   return parts;
@@ -74,13 +78,18 @@ std::array<SquadDataset, 3> split_parts(const SquadDataset& data, const DemoProf
 SquadDataset squad_rest(const SquadDataset& data, const DemoProfile& p) {
   SquadDataset rest;
   for (std::size_t i = p.articles == 0 ? data.articles.size() : p.articles * 5; i < data.articles.size(); ++i) {
-    auto article = data.articles[i];
-    if (p.paragraphs_per_article > 0 && article.paragraphs.size() > p.paragraphs_per_article) {
-      article.paragraphs.resize(p.paragraphs_per_article);
-    }
-    rest.articles.push_back(std::move(article));
+    rest.articles.push_back(capped(data.articles[i], p));
   }
   return with_version(std::move(rest));
+}
+
+// A registered QA file named NAME/FILE (a profile's extra_a, a --more-paragraphs source).
+SquadDataset read_registered_squad(DataCache& cache, const std::string& name_file, const std::string& option) {
+  const auto slash = name_file.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == name_file.size()) {
+    throw InputError(option + ": '" + name_file + "' is not a registered NAME/FILE (frugal data list)");
+  }
+  return read_squad(cache.file_path(name_file.substr(0, slash), name_file.substr(slash + 1)));
 }
 
 // The paragraphs of `sources` without their questions, less any whose text is in a part (in C it
@@ -163,33 +172,25 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
   const bool gpt2_questions = generator == "gpt2";  // else cloze: no GPT-2 is pretrained, trained or needed
   const auto out = fs::absolute(args.out_dir).string();
   const auto p = [&](const std::string& rel) { return out + "/" + rel; };
-  fs::create_directories(p("parts"));
   const auto total_start = std::chrono::steady_clock::now();
   auto cache = global.data_cache();
   const auto squad_dev = read_squad(cache.file_path("squad-v1.1-dev", "dev-v1.1.json"));
   auto parts = split_parts(squad_dev, profile);
-  for (const auto& extra : profile.extra_a) {
-    const auto slash = extra.find('/');
-    parts[0] = merged(parts[0], read_squad(cache.file_path(extra.substr(0, slash), extra.substr(slash + 1))));
-  }
-  const char* names[3] = {"A", "B", "C"};
-  for (int i = 0; i < 3; ++i) write_squad(parts[i], p(std::string("parts/") + names[i] + ".json"));
-  const auto& c = parts[2];
+  for (const auto& extra : profile.extra_a) parts[0] = merged(parts[0], read_registered_squad(cache, extra, "profile " + profile.name + " extra_a"));
   // Paragraphs given to the generator besides B's (Puri et al.: synthetic data scales with text,
-  // not with labels), capped like B's by the profile.
+  // not with labels), capped like B's by the profile. Read before anything is written, so a bad
+  // source leaves no output.
   std::vector<SquadDataset> more_sources;
   for (const auto& source : args.more_paragraphs) {
-    const auto slash = source.find('/');
-    if (source == "squad-rest") {
-      more_sources.push_back(squad_rest(squad_dev, profile));
-    } else if (slash != std::string::npos && slash > 0 && slash + 1 < source.size()) {
-      more_sources.push_back(read_squad(cache.file_path(source.substr(0, slash), source.substr(slash + 1))));
-    } else {
-      throw InputError("--more-paragraphs: '" + source + "' is neither squad-rest nor a registered NAME/FILE (frugal data list)");
-    }
+    more_sources.push_back(source == "squad-rest" ? squad_rest(squad_dev, profile)
+                                                  : read_registered_squad(cache, source, "--more-paragraphs (or squad-rest)"));
   }
   std::size_t overlapping = 0;
   const auto more = first_paragraphs(unseen_paragraphs(more_sources, parts, overlapping), profile.generated_paragraphs);
+  fs::create_directories(p("parts"));
+  const char* names[3] = {"A", "B", "C"};
+  for (int i = 0; i < 3; ++i) write_squad(parts[i], p(std::string("parts/") + names[i] + ".json"));
+  const auto& c = parts[2];
   if (!args.more_paragraphs.empty()) {
     std::cout << fmt::format("more paragraphs for the generator: {} ({} left out: their text is in part A, B or C, or repeats)\n",
                              more.num_paragraphs(), overlapping);
