@@ -13,6 +13,7 @@
 
 #include "apps/cli/commands.h"
 #include "apps/cli/json_config.h"
+#include "core/allocator.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -134,6 +135,7 @@ static int run(int argc, char** argv) {
   log_init(global.log_level);
 #ifndef FRUGAL_TORCH_FREE
   configure_threads(global.threads);  // the torch-free commands size their own worker pools
+  tune_allocator_for_tensors();
 #endif
   const Runner* runner = table.selected();
   if (!runner) {
