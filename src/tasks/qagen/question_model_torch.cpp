@@ -174,9 +174,14 @@ std::vector<std::vector<GeneratedQuestion>> generate_questions(Model& model, con
     KVCache cache;
     if (options.use_cache) cache = KVCache(config, b, capacity, torch::TensorOptions().dtype(dtype).device(device));
     torch::Tensor all_ids = ids, all_types = types, all_positions = positions, all_mask = mask;
-    auto logits = lm->forward(Gpt2Inputs{ids.to(device), types.to(device), positions.to(device), mask.to(device)},
-                              options.use_cache ? &cache : nullptr)
-                      .select(1, -1);
+    // Only the last position's logits are sampled: the vocabulary projection of the whole
+    // prompt (batch x length x vocab floats) would cost more than the rest of generation.
+    const auto last_logits = [&](const Gpt2Inputs& inputs, KVCache* kv) {
+      const auto hidden = lm->transformer(inputs, kv);
+      return lm->logits(hidden.narrow(1, hidden.size(1) - 1, 1)).select(1, 0);
+    };
+    auto logits = last_logits(Gpt2Inputs{ids.to(device), types.to(device), positions.to(device), mask.to(device)},
+                              options.use_cache ? &cache : nullptr);
     for (std::int64_t step = 0; step < max_new && longest + step < capacity; ++step) {
       const auto host = logits.to(torch::kCPU, torch::kFloat32).contiguous();
       auto next = torch::zeros({b, 1}, long_options);
@@ -200,14 +205,12 @@ std::vector<std::vector<GeneratedQuestion>> generate_questions(Model& model, con
       const auto new_types = torch::full({b, 1}, static_cast<std::int64_t>(kQuestionType), long_options);
       all_mask = torch::cat({all_mask, torch::ones({b, 1}, long_options)}, 1);
       if (options.use_cache) {
-        logits = lm->forward(Gpt2Inputs{next.to(device), new_types.to(device), next_position.to(device), all_mask.to(device)}, &cache)
-                     .select(1, -1);
+        logits = last_logits(Gpt2Inputs{next.to(device), new_types.to(device), next_position.to(device), all_mask.to(device)}, &cache);
       } else {
         all_ids = torch::cat({all_ids, next}, 1);
         all_types = torch::cat({all_types, new_types}, 1);
         all_positions = torch::cat({all_positions, next_position}, 1);
-        logits = lm->forward(Gpt2Inputs{all_ids.to(device), all_types.to(device), all_positions.to(device), all_mask.to(device)})
-                     .select(1, -1);
+        logits = last_logits(Gpt2Inputs{all_ids.to(device), all_types.to(device), all_positions.to(device), all_mask.to(device)}, nullptr);
       }
       next_position += 1;
     }
