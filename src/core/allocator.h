@@ -4,7 +4,7 @@
 // dynamic mmap threshold) or gives the heap's top back to the kernel when freed (its trim
 // threshold), so every step pays page faults and zeroing again. Keeping such memory in the heap
 // made the default demo's reader training 1.15x faster on two cores, and the tests' tiny models
-// 1.6x (training) to 2.6x (question generation) (docs/benchmarks.md, bench/allocator.sh).
+// 1.6x (training) to 2.4x (question generation) (docs/benchmarks.md, bench/allocator.sh).
 namespace frugal {
 
 // Raises the mmap threshold to 32 MB (glibc's maximum) and the trim threshold to 256 MB: the
