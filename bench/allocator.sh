@@ -16,34 +16,28 @@ steps=${2:-100}
 threads=${THREADS:-2}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-reader() {  # NAME
-  "$frugal" --no-progress --threads "$threads" qa train --train "$demo/parts/B.json" --init "$root/models/bert" --epochs 2 \
-    --batch-size 16 --lr 1e-3 --seed 1 --no-resume --out "$work/$1" --lexical-match --max-length 256 --stride 64 \
-    --stop-after "$steps" > "$work/$1.log" 2>&1 || [ $? = 143 ]  # --stop-after stops as on SIGTERM
-}
+source "$root/bench/lib/demo_reader.sh"
+reader() { demo_reader "$threads" "$1"; }
 predict() {  # NAME
   "$frugal" --no-progress --threads "$threads" qa predict --model "$demo/qa-human/model" --data "$demo/parts/C.json" \
     --max-length 256 --stride 64 --out "$work/$1.json" > "$work/$1.log" 2>&1 || { cat "$work/$1.log"; exit 1; }
 }
-seconds() { local start=$(date +%s.%N); "$@"; echo "$(date +%s.%N) - $start" | bc; }
-median() { printf "%s\n" "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 declare -A t
 for round in $(seq 1 "${ROUNDS:-3}"); do
   for mode in default tuned; do
     if [ "$mode" = default ]; then export FRUGAL_MALLOC=default; else unset FRUGAL_MALLOC; fi
-    t[reader-$mode]+="$(seconds reader "$mode-reader") "
-    t[predict-$mode]+="$(seconds predict "$mode-predict") "
+    t[reader-$mode]+="$(wall_seconds reader "$mode-reader") "
+    t[predict-$mode]+="$(wall_seconds predict "$mode-predict") "
   done
 done
 unset FRUGAL_MALLOC
 printf "%-52s %10s %10s %8s\n" "median wall s (${ROUNDS:-3} rounds, $threads threads)" "glibc" "tuned" "speed-up"
 for job in reader predict; do
   label=$([ $job = reader ] && echo "qa train, $steps steps (the demo's reader)" || echo "qa predict, part C")
-  d=$(median ${t[$job-default]}); u=$(median ${t[$job-tuned]})
+  d=$(median_of ${t[$job-default]}); u=$(median_of ${t[$job-tuned]})
   printf "%-52s %10.2f %10.2f %7.2fx\n" "$label" "$d" "$u" "$(echo "$d / $u" | bc -l)"
 done
-step=$(printf "step-%09d" "$steps")
-cmp -s "$work/default-reader/checkpoints/$step/model.safetensors" "$work/tuned-reader/checkpoints/$step/model.safetensors" \
+cmp -s "$(reader_weights default-reader)" "$(reader_weights tuned-reader)" \
   && echo "reader weights, glibc vs tuned: identical" || { echo "reader weights, glibc vs tuned: DIFFER"; exit 1; }
 cmp -s "$work/default-predict.json" "$work/tuned-predict.json" \
   && echo "predictions, glibc vs tuned: identical" || { echo "predictions, glibc vs tuned: DIFFER"; exit 1; }

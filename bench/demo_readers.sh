@@ -13,21 +13,16 @@ demo=${1:?usage: demo_readers.sh DEMO_DIR [STEPS]}
 steps=${2:-100}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-reader() {  # THREADS NAME
-  "$frugal" --no-progress --threads "$1" qa train --train "$demo/parts/B.json" --init "$root/models/bert" --epochs 2 --batch-size 16 \
-    --lr 1e-3 --seed 1 --no-resume --out "$work/$2" --lexical-match --max-length 256 --stride 64 --stop-after "$steps" > "$work/$2.log" 2>&1 \
-    || [ $? = 143 ]  # --stop-after stops as on SIGTERM
-}
-seconds() { local start=$(date +%s.%N); "$@"; echo "$(date +%s.%N) - $start" | bc; }
+source "$root/bench/lib/demo_reader.sh"
+reader() { demo_reader "$@"; }  # THREADS NAME
 both() { reader 1 a & local pa=$!; reader 1 b & local pb=$!; wait $pa $pb; }
 printf "%-40s %8s %16s\n" "readers ($steps steps each)" "wall s" "steps/s, all"
 for policy in "" PASSIVE; do
   if [ -n "$policy" ]; then export OMP_WAIT_POLICY=$policy; else unset OMP_WAIT_POLICY; fi
   label=${policy:-frugal default}
-  t=$(seconds reader 1 one);  printf "%-40s %8.2f %16.2f\n" "1 thread, alone ($label)" "$t" "$(echo "$steps / $t" | bc -l)"
-  t=$(seconds reader 2 two);  printf "%-40s %8.2f %16.2f\n" "2 threads, alone ($label)" "$t" "$(echo "$steps / $t" | bc -l)"
-  t=$(seconds both);          printf "%-40s %8.2f %16.2f\n" "two 1-thread at once ($label)" "$t" "$(echo "2 * $steps / $t" | bc -l)"
-  step=$(printf "step-%09d" "$steps")
-  cmp -s "$work/one/checkpoints/$step/model.safetensors" "$work/a/checkpoints/$step/model.safetensors" \
+  t=$(wall_seconds reader 1 one);  printf "%-40s %8.2f %16.2f\n" "1 thread, alone ($label)" "$t" "$(echo "$steps / $t" | bc -l)"
+  t=$(wall_seconds reader 2 two);  printf "%-40s %8.2f %16.2f\n" "2 threads, alone ($label)" "$t" "$(echo "$steps / $t" | bc -l)"
+  t=$(wall_seconds both);          printf "%-40s %8.2f %16.2f\n" "two 1-thread at once ($label)" "$t" "$(echo "2 * $steps / $t" | bc -l)"
+  cmp -s "$(reader_weights one)" "$(reader_weights a)" \
     && echo "  1-thread weights alone = beside another: identical" || echo "  1-thread weights alone vs beside another: DIFFER"
 done
