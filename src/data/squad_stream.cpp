@@ -20,6 +20,7 @@ enum class Role { Root, Data, Article, Paragraphs, Paragraph, Qas, Qa, Answers, 
 // Fields of the objects, one bit each, to take the first of repeated keys (as simdjson's
 // at_key does) and to find missing ones.
 enum Field : unsigned {
+  kUnknown = 0,  // a key frugal does not read: skipped
   kVersion = 1, kData = 2, kTitle = 4, kParagraphs = 8, kContext = 16, kQas = 32, kId = 64, kQuestion = 128,
   kAnswers = 256, kImpossible = 512, kPlausible = 1024, kText = 2048, kStart = 4096
 };
@@ -83,7 +84,7 @@ class SquadSax : public nlohmann::json_sax<nlohmann::json> {
       case kId: question().id = std::move(value); return true;
       case kQuestion: question().question = std::move(value); return true;
       case kText: answer().text = std::move(value); return true;
-      case 0: return skip_element();
+      case kUnknown: return skip_element();
       default: return wrong_type(stack_.back().key);
     }
   }
@@ -150,7 +151,7 @@ class SquadSax : public nlohmann::json_sax<nlohmann::json> {
       case kQas: role = Role::Qas; break;
       case kAnswers: role = Role::Answers; break;
       case kPlausible: role = Role::PlausibleAnswers; break;
-      case 0: skip_element(); break;
+      case kUnknown: skip_element(); break;
       default: wrong_type(stack_.back().key);
     }
     push(role, std::move(path));
@@ -167,18 +168,18 @@ class SquadSax : public nlohmann::json_sax<nlohmann::json> {
  private:
   static unsigned field_of(Role role, const std::string& key) {
     switch (role) {
-      case Role::Root: return key == "version" ? kVersion : key == "data" ? kData : 0;
-      case Role::Article: return key == "title" ? kTitle : key == "paragraphs" ? kParagraphs : 0;
-      case Role::Paragraph: return key == "context" ? kContext : key == "qas" ? kQas : 0;
+      case Role::Root: return key == "version" ? kVersion : key == "data" ? kData : kUnknown;
+      case Role::Article: return key == "title" ? kTitle : key == "paragraphs" ? kParagraphs : kUnknown;
+      case Role::Paragraph: return key == "context" ? kContext : key == "qas" ? kQas : kUnknown;
       case Role::Qa:
         return key == "id"                  ? kId
                : key == "question"          ? kQuestion
                : key == "answers"           ? kAnswers
                : key == "is_impossible"     ? kImpossible
                : key == "plausible_answers" ? kPlausible
-                                            : 0;
-      case Role::Answer: return key == "text" ? kText : key == "answer_start" ? kStart : 0;
-      default: return 0;
+                                            : kUnknown;
+      case Role::Answer: return key == "text" ? kText : key == "answer_start" ? kStart : kUnknown;
+      default: return kUnknown;
     }
   }
 

@@ -62,17 +62,18 @@ class ByolFamilyModel : public FamilyModel {
  public:
   ByolFamilyModel(ByolConfig config, const std::string& name) : config_(std::move(config)) {
     module_ = std::make_shared<torch::nn::Module>("FrugalByolModel");
-    const auto& family = family_of(config_.backbone_arch, name + ": backbone");
+    const std::string where = name + ": backbone";
+    const auto& family = family_of(config_.backbone_arch, where);
     for (auto* branch : {&online_, &target_}) {
       auto j = config_.backbone;
-      branch->backbone = family.build(config_.backbone_arch, j, name + ": backbone");
+      branch->backbone = family.build(config_.backbone_arch, j, where);
       config_.backbone = j;
       branch->holder = std::make_shared<torch::nn::Module>();
       branch->holder->register_module("backbone", branch->backbone->module());
       // The projector's input size: one forward of a zero image through the fresh backbone.
       if (feature_size_ == 0) {
         torch::NoGradGuard no_grad;
-        const auto spec = parse_image_input(j, name + ": backbone");
+        const auto spec = parse_image_input(j, where);
         branch->backbone->module()->eval();
         ModelBatch probe;
         probe.pixel_values = torch::zeros({1, spec.channels, spec.height, spec.width});

@@ -3,6 +3,7 @@
 #include <ATen/autocast_mode.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <torch/version.h>
 
 #include <algorithm>
 #include <atomic>
@@ -48,27 +49,44 @@ class StopSignals {
   struct sigaction old_int_ {}, old_term_ {};
 };
 
+// libtorch 2.4 made autocast's switches take the device type and deprecated the per-device
+// ones (1.13 has only those); 2.x builds use the new ones so a later release can drop the old.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+void set_autocast(at::DeviceType type, bool enabled, at::ScalarType dtype) {
+  if (enabled) at::autocast::set_autocast_dtype(type, dtype);
+  at::autocast::set_autocast_enabled(type, enabled);
+}
+#else
+void set_autocast(at::DeviceType type, bool enabled, at::ScalarType dtype) {
+  if (type == at::kCPU) {
+    if (enabled) at::autocast::set_autocast_cpu_dtype(dtype);
+    at::autocast::set_cpu_enabled(enabled);
+  } else {
+    if (enabled) at::autocast::set_autocast_gpu_dtype(dtype);
+    at::autocast::set_enabled(enabled);
+  }
+}
+#endif
+
 class AutocastScope {
  public:
   AutocastScope(const std::string& mode, const torch::Device& device) {
     if (mode == "bf16" && !device.is_cuda()) {
-      at::autocast::set_autocast_cpu_dtype(torch::kBFloat16);
-      at::autocast::set_cpu_enabled(true);
-      cpu_ = true;
+      type_ = at::kCPU;
+      set_autocast(at::kCPU, true, torch::kBFloat16);
     } else if (mode == "bf16" || mode == "fp16") {
-      at::autocast::set_autocast_gpu_dtype(mode == "bf16" ? torch::kBFloat16 : torch::kFloat16);
-      at::autocast::set_enabled(true);
-      gpu_ = true;
+      type_ = at::kCUDA;
+      set_autocast(at::kCUDA, true, mode == "bf16" ? torch::kBFloat16 : torch::kFloat16);
     }
   }
   ~AutocastScope() {
-    if (cpu_) at::autocast::set_cpu_enabled(false);
-    if (gpu_) at::autocast::set_enabled(false);
-    if (cpu_ || gpu_) at::autocast::clear_cache();
+    if (!type_) return;
+    set_autocast(*type_, false, torch::kFloat32);
+    at::autocast::clear_cache();
   }
 
  private:
-  bool cpu_ = false, gpu_ = false;
+  std::optional<at::DeviceType> type_;
 };
 
 std::uint64_t state_number(const std::string& dir, const nlohmann::json& state, const char* key) {

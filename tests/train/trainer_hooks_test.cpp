@@ -85,5 +85,44 @@ TEST(TrainerHooks, LearningRateScalesHooksAndMetrics) {
   EXPECT_EQ(lines, 2);
 }
 
+// --autocast bf16 on CPU: the forward runs in bf16 (what the loss sees), the weights stay fp32,
+// and the mode is off again once train returns (later inference in the process is fp32).
+TEST(TrainerHooks, Bf16AutocastOnCpuCoversTheForwardOnly) {
+  const auto dir = test::scratch_dir("trainer_autocast");
+  Model model(kCnnForImageClassification, R"({"image_size": 12, "conv_channels": [4], "kernel_size": 3, "hidden_size": 8, "num_labels": 3})",
+              "cnn.json", 1);
+  TinyImages data;
+  TrainerOptions o;
+  o.out_dir = dir;
+  o.lr.peak = 1e-2;
+  o.lr.total_steps = 2;
+  o.progress = false;
+  o.save_final_model = false;
+  o.autocast = "bf16";
+  std::vector<torch::ScalarType> seen;
+  const auto result = train(
+      model, data,
+      [&](Model& m, const TrainBatch& b) {
+        for (const auto& [name, t] : m.forward(b.inputs)) {
+          if (name == "logits") {
+            seen.push_back(t.scalar_type());
+            return torch::cross_entropy_loss(t, b.labels);
+          }
+        }
+        return torch::Tensor();
+      },
+      [](Model&) { return nlohmann::json{{"loss", 0.0}}; }, o);
+  EXPECT_EQ(result.steps, 2u);
+  EXPECT_EQ(seen, (std::vector<torch::ScalarType>{torch::kBFloat16, torch::kBFloat16}));
+  for (const auto& p : model.module()->parameters()) EXPECT_EQ(p.scalar_type(), torch::kFloat32);
+  ModelBatch after;
+  after.pixel_values = torch::randn({2, 1, 12, 12});
+  for (const auto& [name, t] : model.forward(after)) {
+    if (name == "logits") {
+      EXPECT_EQ(t.scalar_type(), torch::kFloat32);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace frugal
