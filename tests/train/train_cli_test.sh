@@ -8,7 +8,11 @@
 #  4. ELECTRA: stopped and resumed equals straight (the generator's samples included), the
 #     discriminator it leaves is a BertModel that the independent reference implementation
 #     (tests/nn/reference_models.py, HF's names and equations) loads and agrees with, and a QA
-#     model with lexical-match features fine-tunes from it and answers.
+#     model with lexical-match features fine-tunes from it and answers;
+#  5. --time-budget: the planned run equals a --steps run of the plan's steps, byte for byte (the
+#     calibration leaves no trace in the model); a stopped run resumes its plan without
+#     calibrating again; --steps beside it caps the plan; a changed budget, or neither option,
+#     exits 2; ELECTRA plans too.
 # Usage: train_cli_test.sh FRUGAL VOCAB_TXT PYTHON WORKDIR
 set -euo pipefail
 frugal=$1 vocab=$2 python=$3 work=$4
@@ -129,4 +133,43 @@ JSON
 grep -q '"lexical_match_types": 180' qa/model/config.json || { echo "the QA model lost its lexical-match features"; exit 1; }
 "$frugal" --no-progress --threads 1 qa predict --model qa/model --data qa.json --out qa-pred.json --max-length 48 --stride 16 > /dev/null
 grep -q '"q1"' qa-pred.json || { echo "no predictions"; exit 1; }
+echo "ok"
+
+echo "== 5. --time-budget"
+budget=(--eval corpus.txt --eval-batches 2)
+"$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --time-budget 6 --out budget > budget.log 2>&1 || { cat budget.log; exit 1; }
+plan_steps() { "$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["steps"])' "$1"; }
+steps=$(plan_steps budget/plan.json)
+tail -1 budget.log | grep -q "\"steps\":$steps," || { echo "the run did not train the plan's $steps steps"; tail -1 budget.log; exit 1; }
+grep -q '"time_budget"' budget.log || { echo "no time_budget in the summary"; exit 1; }
+"$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --steps "$steps" --out budget-steps > /dev/null 2>&1
+cmp budget/model/model.safetensors budget-steps/model/model.safetensors
+echo "$steps planned steps: the same weights as --steps $steps"
+set +e
+"$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --time-budget 6 --stop-after 5 --out budget-resumed > /dev/null 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 143 ] || { echo "expected exit code 143 after --stop-after, got $rc"; exit 1; }
+planned=$(plan_steps budget-resumed/plan.json)
+expect_exit_2() {
+  set +e
+  "$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" "$@" > exit2.log 2>&1
+  local rc=$?
+  set -e
+  [ "$rc" -eq 2 ] || { echo "expected exit code 2 for $*, got $rc"; cat exit2.log; exit 1; }
+}
+expect_exit_2 --time-budget 7 --out budget-resumed
+grep -q "planned for --time-budget 6" exit2.log || { echo "no word of the plan's budget: $(cat exit2.log)"; exit 1; }
+"$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --time-budget 6 --steps 10 --out budget-capped > capped.log 2>&1
+tail -1 capped.log | grep -q '"steps":10,' || { echo "--steps 10 beside --time-budget did not cap the plan"; tail -1 capped.log; exit 1; }
+expect_exit_2 --out budget-neither
+expect_exit_2 --time-budget 6 --out budget-steps  # its checkpoint is a --steps run's
+# 0.1m: a budget with a unit, the same 6 s
+"$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --time-budget 0.1m --out budget-resumed > resumed.log 2>&1
+grep -q "resuming the plan" resumed.log && ! grep -q "calibrating" resumed.log || { echo "the resumed run planned again"; cat resumed.log; exit 1; }
+tail -1 resumed.log | grep -q "\"steps\":$planned," || { echo "the resumed run did not train its plan's $planned steps"; exit 1; }
+"$frugal" --no-progress --threads 1 "${electra[@]}" --time-budget 4 --out electra-budget > electra-budget.log 2>&1 \
+  || { cat electra-budget.log; exit 1; }
+steps=$(plan_steps electra-budget/plan.json)
+tail -1 electra-budget.log | grep -q "\"steps\":$steps," || { echo "ELECTRA did not train its plan's $steps steps"; exit 1; }
 echo "ok"

@@ -229,9 +229,14 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
     }
     write_file_atomic(p("bert.json"), profile.bert);
     write_file_atomic(p("gpt2.json"), profile.gpt2);
-    const std::vector<std::string> common = {"--corpus", p("corpus.txt"), "--steps", std::to_string(profile.bert_steps), "--batch-size",
-                                             std::to_string(profile.bert_batch), "--max-length", std::to_string(profile.pretrain_length),
-                                             "--lr", "1e-3", "--seed", seed, "--no-resume", "--out", p("bert")};
+    const auto time_cap = [](double seconds) {
+      return seconds > 0 ? std::vector<std::string>{"--time-budget", fmt::format("{}", seconds)} : std::vector<std::string>{};
+    };
+    const std::vector<std::string> common = std::vector<std::string>{"--corpus", p("corpus.txt"), "--steps", std::to_string(profile.bert_steps),
+                                                                     "--batch-size", std::to_string(profile.bert_batch), "--max-length",
+                                                                     std::to_string(profile.pretrain_length), "--lr", "1e-3", "--seed", seed,
+                                                                     "--no-resume", "--out", p("bert")} +
+                                            time_cap(profile.bert_budget_s);
     steps.run(args.pretrain == "electra" ? "BERT pretraining (ELECTRA: replaced-token detection)" : "BERT masked-LM pretraining",
               std::vector<std::string>{"pretrain", args.pretrain, "--tokenizer", p("wordpiece/vocab.txt"), "--model-config", p("bert.json")} +
                   common + on_device);
@@ -242,7 +247,7 @@ int run_demo(DemoArgs args, const GlobalOptions& global) {
                                          p("gpt2.json"), "--steps", std::to_string(profile.gpt2_steps), "--batch-size",
                                          std::to_string(profile.gpt2_batch), "--max-length", std::to_string(profile.pretrain_length),
                                          "--lr", "1e-3", "--seed", seed, "--no-resume", "--out", p("gpt2")} +
-                    on_device);
+                    time_cap(profile.gpt2_budget_s) + on_device);
     }
   }
   const std::string len = std::to_string(profile.max_length), epochs = std::to_string(profile.generator_epochs);

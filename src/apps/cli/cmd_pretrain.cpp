@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <filesystem>
@@ -25,6 +26,7 @@
 #include "train/distributed_torch.h"
 #include "train/electra_torch.h"
 #include "train/pretrain_torch.h"
+#include "train/time_budget_torch.h"
 #include "train/trainer_torch.h"
 #include "nn/bert_family_torch.h"
 #include "nn/electra_family_torch.h"
@@ -40,6 +42,7 @@ struct PretrainArgs {
   std::string tokenizer, model_config, init;
   std::size_t max_length = 128, batch_size = 32, window = 16384, eval_batches = 0;
   std::uint64_t steps = 0, epochs = 0;
+  double time_budget = 0;  // seconds of wall time instead of --steps (0: --steps)
   double mask_prob = 0.15;
   bool per_word = false;
   std::string generator_config;      // electra: generator fields (JSON file)
@@ -86,17 +89,38 @@ PretrainSourceOptions corpus_options(PretrainObjective objective, const Tokenize
   return options;
 }
 
-TrainerOptions corpus_trainer_options(const PretrainArgs& args, bool evaluates, const GlobalOptions& global) {
-  TrainerOptions t = trainer_options(args.train, args.steps, evaluates, global);
+TrainerOptions corpus_trainer_options(const PretrainArgs& args, std::uint64_t steps, bool evaluates, const GlobalOptions& global) {
+  TrainerOptions t = trainer_options(args.train, steps, evaluates, global);
   t.data_name = fmt::format("{}", fmt::join(args.corpus, ", "));
   t.max_epochs = args.epochs;
   return t;
 }
 
+using Clock = std::chrono::steady_clock;
+
+void check_length_given(const PretrainArgs& args) {
+  if (args.steps == 0 && args.time_budget <= 0) {
+    throw InputError("give --steps (optimizer steps; the schedule needs the total) or --time-budget (wall time)");
+  }
+}
+
+// The run's optimizer steps: --steps, or the plan for --time-budget (at most --steps when both
+// are given), made by `calibrate` (a throwaway model trained on the corpus for a few steps) or
+// resumed from OUT/plan.json. The plan goes into `summary`.
+std::uint64_t run_steps(const PretrainArgs& args, Clock::time_point started, const DistributedEnv& env,
+                        const std::function<Calibration()>& calibrate, nlohmann::json& summary) {
+  if (args.time_budget <= 0) return args.steps;
+  const auto plan = plan_time_budget(args.time_budget, args.steps, started, args.train.out, !args.train.no_resume, env.rank == 0,
+                                     args.train.eval_every, calibrate);
+  summary["time_budget"] = plan.to_json();
+  return plan.steps;
+}
+
 int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const GlobalOptions& global) {
+  const auto started = Clock::now();
   const bool mlm = objective == PretrainObjective::kMaskedLM;
   require_seed(args.train);
-  if (args.steps == 0) throw InputError("--steps (optimizer steps; the schedule needs the total) must be positive");
+  check_length_given(args);
   const auto device = parse_device(args.train.device);
   const auto env = DistributedEnv::from_environment();
   std::unique_ptr<DataParallel> parallel;
@@ -109,26 +133,39 @@ int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const Gl
     const auto eot = tokenizer.token_to_id("<|endoftext|>");
     start.new_model_defaults = {{"bos_token_id", eot >= 0 ? eot : 0}, {"eos_token_id", eot >= 0 ? eot : 0}};
   }
-  auto model = model_to_train(start, arch, tokenizer, device);
-  check_model_fits(*model, tokenizer, args.max_length);
+  const auto make_model = [&] {
+    auto m = model_to_train(start, arch, tokenizer, device);
+    check_model_fits(*m, tokenizer, args.max_length);
+    m->module()->train();
+    return m;
+  };
+  auto model = make_model();
   spdlog::info("{}: {} parameters", arch, model->parameter_count());
-  model->module()->train();
 
   const auto options = corpus_options(objective, tokenizer, args, model->pad_token_id());
-  PretrainBatchSource source(args.corpus, tokenizer, options, device);
   std::unique_ptr<HeldOutSet> held_out;
   if (!args.eval.empty()) held_out = std::make_unique<HeldOutSet>(args.eval, tokenizer, options, device, args.eval_batches);
-  TrainerOptions t = corpus_trainer_options(args, held_out != nullptr, global);
   const LossFn loss = mlm ? LossFn(masked_lm_loss) : LossFn(causal_lm_loss);
   const EvalFn evaluate = [&](Model& m) { return held_out ? held_out->evaluate(m) : nlohmann::json{{"loss", 0.0}}; };
+  nlohmann::json summary;
+  const auto steps = run_steps(args, started, env, [&] {
+    auto throwaway = make_model();
+    PretrainBatchSource data(args.corpus, tokenizer, options, device);
+    return calibrate_training(*throwaway, data, loss, held_out ? &evaluate : nullptr,
+                              corpus_trainer_options(args, 1, held_out != nullptr, global), parallel.get(), args.time_budget,
+                              args.steps);
+  }, summary);
+  PretrainBatchSource source(args.corpus, tokenizer, options, device);
+  const TrainerOptions t = corpus_trainer_options(args, steps, held_out != nullptr, global);
   const auto result = train(*model, source, loss, evaluate, t, parallel.get());
   if (source.replaced_lines() > 0) spdlog::warn("{} corpus lines had invalid UTF-8 (replaced by U+FFFD)", source.replaced_lines());
   if (result.interrupted) return 128 + SIGTERM;
   if (env.rank == 0) {
     copy_tokenizer(args.tokenizer, args.train.out + "/model");
-    nlohmann::json summary = {{"steps", result.steps}, {"early_stopped", result.early_stopped}, {"model", args.train.out + "/model"}};
+    summary.update({{"steps", result.steps}, {"early_stopped", result.early_stopped}, {"model", args.train.out + "/model"}});
     model->module()->eval();
     if (held_out) summary["eval"] = held_out->evaluate(*model);
+    summary["seconds"] = std::chrono::duration<double>(Clock::now() - started).count();
     std::cout << summary.dump() << "\n";
   }
   return 0;
@@ -137,40 +174,48 @@ int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const Gl
 // ELECTRA: the model is the discriminator + generator pair (OUT/electra, what --init continues);
 // OUT/model is the discriminator alone, a BertModel checkpoint (HF's BertModel loads it).
 int run_pretrain_electra(const PretrainArgs& args, const GlobalOptions& global) {
+  const auto started = Clock::now();
   require_seed(args.train);
-  if (args.steps == 0) throw InputError("--steps (optimizer steps; the schedule needs the total) must be positive");
+  check_length_given(args);
   if (args.init.empty() == args.model_config.empty()) throw InputError("give exactly one of --init and --model-config");
   const auto device = parse_device(args.train.device);
   const auto env = DistributedEnv::from_environment();
   std::unique_ptr<DataParallel> parallel;
   if (env.enabled()) parallel = std::make_unique<DataParallel>(env, device);
   const Tokenizer tokenizer = load_tokenizer(args.tokenizer);
-  std::unique_ptr<Model> model;
-  if (!args.init.empty()) {
-    model = model_to_train({args.init, "", args.train.seed}, kElectraForPreTraining, tokenizer, device);
-  } else {
-    auto discriminator = parse_config_json(read_file(args.model_config), args.model_config);
-    if (!discriminator.contains("vocab_size")) discriminator["vocab_size"] = tokenizer.vocab_size();
-    const auto generator = args.generator_config.empty() ? nlohmann::json::object()
-                                                         : parse_config_json(read_file(args.generator_config), args.generator_config);
-    model = std::make_unique<Model>(kElectraForPreTraining, electra_config(discriminator, generator).dump(), args.model_config,
-                                    args.train.seed);
-    model->to(device, torch::kFloat32);
-  }
-  check_model_fits(*model, tokenizer, args.max_length);
+  const auto make_model = [&] {
+    std::unique_ptr<Model> m;
+    if (!args.init.empty()) {
+      m = model_to_train({args.init, "", args.train.seed}, kElectraForPreTraining, tokenizer, device);
+    } else {
+      auto discriminator = parse_config_json(read_file(args.model_config), args.model_config);
+      if (!discriminator.contains("vocab_size")) discriminator["vocab_size"] = tokenizer.vocab_size();
+      const auto generator = args.generator_config.empty() ? nlohmann::json::object()
+                                                           : parse_config_json(read_file(args.generator_config), args.generator_config);
+      m = std::make_unique<Model>(kElectraForPreTraining, electra_config(discriminator, generator).dump(), args.model_config,
+                                  args.train.seed);
+      m->to(device, torch::kFloat32);
+    }
+    check_model_fits(*m, tokenizer, args.max_length);
+    m->module()->train();
+    return m;
+  };
+  auto model = make_model();
   const auto config = nlohmann::json::parse(model->config_json());
   spdlog::info("{}: {} parameters (generator hidden {} x {} layers, discriminator hidden {} x {} layers)", kElectraForPreTraining,
                model->parameter_count(), config["generator"]["hidden_size"].get<std::int64_t>(),
                config["generator"]["num_hidden_layers"].get<std::int64_t>(), config["discriminator"]["hidden_size"].get<std::int64_t>(),
                config["discriminator"]["num_hidden_layers"].get<std::int64_t>());
-  model->module()->train();
 
   const auto options = corpus_options(PretrainObjective::kMaskedLM, tokenizer, args, model->pad_token_id());
-  PretrainBatchSource source(args.corpus, tokenizer, options, device);
   std::unique_ptr<HeldOutSet> held_out;
   if (!args.eval.empty()) held_out = std::make_unique<HeldOutSet>(args.eval, tokenizer, options, device, args.eval_batches);
-  TrainerOptions t = corpus_trainer_options(args, held_out != nullptr, global);
-  t.save_final_model = false;
+  const auto electra_trainer_options = [&](std::uint64_t steps) {
+    TrainerOptions t = corpus_trainer_options(args, steps, held_out != nullptr, global);
+    t.save_final_model = false;
+    return t;
+  };
+  TrainerOptions t = electra_trainer_options(1);
   // The two losses of the window since the last metrics line, next to their weighted sum; summed
   // on the device and read once per metrics line (no host sync per micro-batch).
   torch::Tensor window_generator, window_discriminator;
@@ -196,6 +241,17 @@ int run_pretrain_electra(const PretrainArgs& args, const GlobalOptions& global) 
   const EvalFn evaluate = [&](Model& m) {
     return held_out ? evaluate_electra(m, *held_out, weight, eval_seed) : nlohmann::json{{"loss", 0.0}};
   };
+  nlohmann::json summary;
+  const auto steps = run_steps(args, started, env, [&] {
+    auto throwaway = make_model();
+    PretrainBatchSource data(args.corpus, tokenizer, options, device);
+    return calibrate_training(*throwaway, data, loss, held_out ? &evaluate : nullptr, t, parallel.get(), args.time_budget,
+                              args.steps);
+  }, summary);
+  const auto window_metrics = t.window_metrics;
+  t = electra_trainer_options(steps);
+  t.window_metrics = window_metrics;
+  PretrainBatchSource source(args.corpus, tokenizer, options, device);
   const auto result = train(*model, source, loss, evaluate, t, parallel.get());
   if (source.replaced_lines() > 0) spdlog::warn("{} corpus lines had invalid UTF-8 (replaced by U+FFFD)", source.replaced_lines());
   if (result.interrupted) return 128 + SIGTERM;
@@ -205,9 +261,10 @@ int run_pretrain_electra(const PretrainArgs& args, const GlobalOptions& global) 
     copy_tokenizer(args.tokenizer, out + "/electra");
     electra_discriminator(*model).save(out + "/model");
     copy_tokenizer(args.tokenizer, out + "/model");
-    nlohmann::json summary = {{"steps", result.steps}, {"model", out + "/model"}, {"electra", out + "/electra"}};
+    summary.update({{"steps", result.steps}, {"model", out + "/model"}, {"electra", out + "/electra"}});
     model->module()->eval();
     if (held_out) summary["eval"] = evaluate_electra(*model, *held_out, weight, eval_seed);
+    summary["seconds"] = std::chrono::duration<double>(Clock::now() - started).count();
     std::cout << summary.dump() << "\n";
   }
   return 0;
@@ -248,7 +305,13 @@ void add_pretrain(CLI::App* parent, CommandTable& table, const GlobalOptions& gl
   cmd->add_option("--tokenizer", a->tokenizer, "vocab.txt, tokenizer.json or GPT-2/RoBERTa directory")->required();
   cmd->add_option("--model-config", a->model_config, "HF config.json fields of a new model (vocab_size defaults to the tokenizer's)");
   cmd->add_option("--init", a->init, "Continue from this model directory (domain adaptation)");
-  cmd->add_option("--steps", a->steps, "Optimizer steps")->required();
+  cmd->add_option("--steps", a->steps, "Optimizer steps (with --time-budget: at most this many)");
+  cmd->add_option("--time-budget", a->time_budget,
+                  "Train for this much wall time instead of --steps: seconds, or with a unit (900, 15m, 2h); the steps are "
+                  "planned by a short calibration run and kept in OUT/plan.json (what a resumed run continues)")
+      ->transform(CLI::AsNumberWithUnit(std::map<std::string, double>{{"s", 1}, {"m", 60}, {"min", 60}, {"h", 3600}},
+                                        CLI::AsNumberWithUnit::CASE_SENSITIVE))
+      ->check(kFinitePositive);
   cmd->add_option("--epochs", a->epochs, "Stop after this many passes over the corpus (0: no limit)");
   cmd->add_option("--max-length", a->max_length, "Tokens per example")->capture_default_str();
   cmd->add_option("--batch-size", a->batch_size, "Examples per micro-batch (per rank)")->capture_default_str();

@@ -18,6 +18,9 @@ std::vector<DemoProfile> profiles() {
   smoke.bert = R"({"hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 64, "max_position_embeddings": 256})";
   smoke.gpt2 = R"({"n_embd": 32, "n_layer": 1, "n_head": 2, "n_positions": 320})";
   smoke.bert_steps = smoke.gpt2_steps = 20;
+  // A cap never reached: the gpu profile's way of pretraining (--time-budget beside --steps) runs
+  // in the tests (on the BERT: the GPT-2 takes the same path).
+  smoke.bert_budget_s = 300;
   smoke.generator_epochs = smoke.qa_epochs = 1;
   smoke.per_context = 3;
   smoke.max_length = 192;
@@ -80,6 +83,10 @@ std::vector<DemoProfile> profiles() {
   gpu.bert_batch = 128;
   gpu.gpt2_steps = 4000;
   gpu.gpt2_batch = 64;
+  // Never measured on a GPU: the caps keep the two pretraining runs within 5.5 of the profile's
+  // 10 minutes whatever the device's speed (fewer steps, then, and the plan in bert/plan.json).
+  gpu.bert_budget_s = 180;
+  gpu.gpt2_budget_s = 150;
   gpu.qa_batch = 32;
   gpu.qa_lr = 2e-4;
   gpu.max_length = 384;

@@ -23,6 +23,9 @@ struct DemoProfile {
   std::size_t corpus_docs = 0, vocab = 0;
   std::string bert, gpt2;  // config.json fields of new models
   std::size_t bert_steps = 0, bert_batch = 32, gpt2_steps = 0, gpt2_batch = 16, pretrain_length = 128;
+  // Wall-time caps of the two pretraining runs (pretrain --time-budget beside --steps: the steps,
+  // or fewer if they would take longer; 0: the steps alone), for a device whose speed is unknown.
+  double bert_budget_s = 0, gpt2_budget_s = 0;
   std::size_t generator_epochs = 2, qa_epochs = 2, qa_batch = 16;
   // Measured on the default profile's 4 x 128 reader (docs/results.md): 3e-4 underfits in 2 epochs.
   double qa_lr = 1e-3;

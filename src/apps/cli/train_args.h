@@ -20,6 +20,9 @@ struct TrainArgs {
   bool no_resume = false, seed_given = false;
 };
 
+// A finite number > 0 (CLI::PositiveNumber lets NaN through).
+extern const CLI::Validator kFinitePositive;
+
 // Registers the options; the defaults shown are a's current values (set them first).
 // with_eval adds --eval-every and --patience (commands that evaluate during training).
 void add_train_options(CLI::App* cmd, TrainArgs& a, const std::string& out_help, bool with_eval);

@@ -1,0 +1,63 @@
+#pragma once
+// Training for a wall-time budget ("pretrain for 2 hours on this machine") instead of a step
+// count. The learning-rate schedule needs its total up front, so the steps are planned before
+// training: a short calibration run of a throwaway copy of the model on the same data measures
+// the steady step rate (and one held-out evaluation), and the plan is the most steps whose
+// training and evaluations fit what remains of the budget. The run itself is then an ordinary
+// `--steps N` run: the same N on another machine gives the same weights. The plan is kept in
+// OUT/plan.json, so a stopped run resumes with the same N instead of planning again.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "train/trainer_torch.h"
+
+namespace frugal {
+
+struct TimeBudgetPlan {
+  double budget_s = 0;              // the whole command's wall time
+  double elapsed_s = 0;             // spent before training (start-up, calibration)
+  double steps_per_s = 0;           // steady rate of the calibration run
+  double evaluation_s = 0;          // one held-out evaluation (0: none)
+  std::uint64_t eval_every = 0;     // steps between evaluations (0: only at the end)
+  std::uint64_t calibration_steps = 0;
+  std::uint64_t max_steps = 0;      // at most this many (--steps beside --time-budget; 0: no cap)
+  std::uint64_t steps = 0;          // what the run trains for
+
+  nlohmann::json to_json() const;
+  static TimeBudgetPlan from_json(const nlohmann::json& j, const std::string& where);
+};
+
+// The most optimizer steps whose training (at steps_per_s) and evaluations (evaluation_s each:
+// one every eval_every steps, or one at the end when eval_every is 0, plus the command's final
+// one) fit in budget_s - elapsed_s. InputError when not even one step fits.
+std::uint64_t steps_within_budget(const TimeBudgetPlan& plan);
+
+// The measurements a plan needs, from a calibration run.
+struct Calibration {
+  double steps_per_s = 0;
+  double evaluation_s = 0;
+  std::uint64_t steps = 0;
+};
+
+// Trains `model` (a throwaway copy: its weights are changed) on `data` with the options of the
+// real run (out_dir a scratch directory, removed after) for 20 untimed steps (the first ones run
+// faster or slower than the steady state: caches, the allocator, the prefetcher warm up), then
+// times 60 steps, or as many as fill 1% of budget_s if more (unless max_steps, the run's cap,
+// clearly fits); and times one evaluation when `evaluate` is given. On several ranks every rank
+// gets the mean of their times, so all plan the same steps.
+Calibration calibrate_training(Model& model, BatchSource& data, const LossFn& loss, const EvalFn* evaluate,
+                               const TrainerOptions& options, DataParallel* parallel, double budget_s,
+                               std::uint64_t max_steps = 0);
+
+// The plan of a run of out_dir for budget_s seconds, counted from `started`: OUT/plan.json's
+// when the run resumes (a checkpoint exists and resume is on; its budget must be budget_s),
+// otherwise a new one from calibrate() (at most max_steps steps unless 0), written to
+// OUT/plan.json by the leader before training.
+TimeBudgetPlan plan_time_budget(double budget_s, std::uint64_t max_steps, std::chrono::steady_clock::time_point started,
+                                const std::string& out_dir, bool resume, bool leader, std::uint64_t eval_every,
+                                const std::function<Calibration()>& calibrate);
+
+}  // namespace frugal
