@@ -18,8 +18,10 @@ export OMP_WAIT_POLICY=passive
 echo '{"hidden_size": 128, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 512, "max_position_embeddings": 256}' \
   > "$work/config.json"
 printf "%-8s %8s %10s %12s %12s %12s %10s\n" budget steps "wall s" "command s" "planned /s" "kept /s" "over"
+run=0
 for budget in "$@"; do
-  out=$work/run-$budget
+  run=$((run + 1))
+  out=$work/run-$run
   start=$(date +%s.%N)
   "$frugal" --no-progress --threads "${THREADS:-2}" pretrain mlm --tokenizer "$root/models/bert/vocab.txt" --corpus "$corpus" \
     --model-config "$work/config.json" --seed 1 --lr 1e-3 --batch-size 32 --max-length 128 --eval "$held" --eval-batches 20 \

@@ -15,7 +15,8 @@ namespace frugal {
 nlohmann::json TimeBudgetPlan::to_json() const {
   return {{"budget_s", budget_s},         {"elapsed_s", elapsed_s},   {"steps_per_s", steps_per_s},
           {"evaluation_s", evaluation_s}, {"eval_every", eval_every}, {"calibration_steps", calibration_steps},
-          {"max_steps", max_steps},       {"steps", steps}};
+          {"max_steps", max_steps},       {"steps", steps},           {"warmup_steps", warmup_steps},
+          {"first_steps", first_steps},   {"kept_steps_per_s", kept_steps_per_s}};
 }
 
 TimeBudgetPlan TimeBudgetPlan::from_json(const nlohmann::json& j, const std::string& where) {
@@ -29,6 +30,9 @@ TimeBudgetPlan TimeBudgetPlan::from_json(const nlohmann::json& j, const std::str
     p.calibration_steps = j.at("calibration_steps").get<std::uint64_t>();
     p.max_steps = j.value("max_steps", std::uint64_t{0});
     p.steps = j.at("steps").get<std::uint64_t>();
+    p.warmup_steps = j.value("warmup_steps", std::uint64_t{0});
+    p.first_steps = j.value("first_steps", std::uint64_t{0});
+    p.kept_steps_per_s = j.value("kept_steps_per_s", 0.0);
   } catch (const nlohmann::json::exception& e) {
     throw InputError(InputLocation{where}, std::string("not a time-budget plan: ") + e.what());
   }
@@ -150,7 +154,9 @@ TimeBudgetPlan plan_time_budget(double budget_s, std::uint64_t max_steps, std::c
                                                         plan.budget_s, budget_s));
     }
     spdlog::info("--time-budget {:g} s: resuming the plan in {} ({} steps)", budget_s, path, plan.steps);
-    return plan;
+    auto resumed = plan;
+    resumed.resumed = true;
+    return resumed;
   }
   spdlog::info("--time-budget {:g} s: calibrating the step rate", budget_s);
   const Calibration c = calibrate();
@@ -173,6 +179,46 @@ TimeBudgetPlan plan_time_budget(double budget_s, std::uint64_t max_steps, std::c
     write_file_atomic(path, plan.to_json().dump(1) + "\n");
   }
   return plan;
+}
+
+TrainResult train_planned(TimeBudgetPlan& plan, std::chrono::steady_clock::time_point started, const std::string& out_dir,
+                          bool leader, bool replan, DataParallel* parallel, const TrainSegment& segment) {
+  constexpr std::uint64_t kMinWarmup = 60;
+  const auto write_plan = [&] {
+    if (leader) write_file_atomic(out_dir + "/plan.json", plan.to_json().dump(1) + "\n");
+  };
+  write_plan();
+  const std::uint64_t warmup = plan.warmup_steps;
+  if (!replan || plan.resumed || warmup < kMinWarmup || warmup >= plan.steps) {
+    return segment(plan.steps, warmup, 0, false);
+  }
+  using Clock = std::chrono::steady_clock;
+  const auto from = Clock::now();
+  const auto first = segment(plan.steps, warmup, warmup, false);
+  if (!first.paused) return first;  // a signal, early stopping or the epochs ended it
+  double seconds = std::chrono::duration<double>(Clock::now() - from).count();
+  double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+  if (parallel) {
+    seconds = parallel->sum(seconds) / parallel->world_size();
+    elapsed = parallel->sum(elapsed) / parallel->world_size();
+  }
+  TimeBudgetPlan rest = plan;
+  rest.elapsed_s = elapsed;
+  rest.steps_per_s = static_cast<double>(warmup) / std::max(seconds, 1e-9);
+  std::uint64_t more = 0;
+  try {
+    more = steps_within_budget(rest);
+  } catch (const InputError&) {
+    more = 0;  // the warm-up took the budget: the run ends there
+  }
+  plan.first_steps = plan.steps;
+  plan.kept_steps_per_s = rest.steps_per_s;
+  plan.steps = warmup + more;
+  if (plan.max_steps > 0) plan.steps = std::min(plan.steps, plan.max_steps);
+  spdlog::info("--time-budget {:g} s: the warm-up's {} steps ran at {:.3g} steps/s (calibration {:.3g}): {} steps in all (first plan {})",
+               plan.budget_s, warmup, plan.kept_steps_per_s, plan.steps_per_s, plan.steps, plan.first_steps);
+  write_plan();
+  return segment(plan.steps, warmup, 0, true);
 }
 
 }  // namespace frugal

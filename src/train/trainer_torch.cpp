@@ -348,10 +348,15 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
     }
     int stop = signals.signal() != 0 || (options.stop_after > 0 && step == options.stop_after) ? 1 : 0;
     if (parallel) stop = parallel->sum(stop) > 0 ? 1 : 0;
-    if (stop || (options.save_every > 0 && step % options.save_every == 0)) checkpoint();
+    const bool pause = options.pause_after > 0 && step == options.pause_after;
+    if (stop || pause || (options.save_every > 0 && step % options.save_every == 0)) checkpoint();
     if (stop) {
       result.interrupted = true;
       if (leader) spdlog::warn("stopped at step {}: checkpoint {}; run the same command again to resume", step, result.checkpoint);
+      break;
+    }
+    if (pause) {
+      result.paused = true;
       break;
     }
   }
@@ -359,7 +364,7 @@ TrainResult train(Model& model, BatchSource& data, const LossFn& loss_fn, const 
   if (step == 0 && batches_seen == 0) throw no_examples();
   result.steps = step;
   result.best_eval = best;
-  if (!result.interrupted) {
+  if (!result.interrupted && !result.paused) {
     if (saved_step != step) checkpoint();  // the final step is saved once
     if (leader && options.save_final_model) model.save(options.out_dir + "/model");
   }

@@ -32,6 +32,7 @@ struct TrainerOptions {
   bool progress = true;
   std::uint64_t seed = 0;              // dropout of micro-batch j of step k draws from (seed, k, j)
   std::uint64_t stop_after = 0;        // testing aid: behave as if SIGTERM came after this step
+  std::uint64_t pause_after = 0;       // checkpoint after this step and return paused (a planned stop; resume continues)
   std::string data_name;               // names the data in errors ("corpus.txt: no training examples")
   // What a resumed run must share with the checkpoint (options and inputs, see run_lock.h);
   // stored in state.json, compared on resume: a mismatch is refused.
@@ -75,6 +76,7 @@ struct TrainResult {
   std::uint64_t steps = 0;
   bool interrupted = false;   // a signal (or stop_after) ended the run after a checkpoint
   bool early_stopped = false;
+  bool paused = false;        // stopped at pause_after after a checkpoint (no final model)
   double best_eval = 0;
   std::string checkpoint;     // the last one written
 };

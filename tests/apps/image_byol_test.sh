@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # byol pretrain | image train | eval | predict end to end on slices of USPS and MNIST with tiny
 # models (about a minute): an interrupted BYOL run resumed gives the same bytes as an
-# uninterrupted one, its collapse diagnostics are logged, staged fine-tuning from the BYOL
-# backbone, a ResNet-v2 from scratch, eval's scores equal scikit-learn's on predict's
+# uninterrupted one, as does one planned by --time-budget (capped by its --steps), its collapse
+# diagnostics are logged, staged fine-tuning from the BYOL backbone, a ResNet-v2 from scratch,
+# eval's scores equal scikit-learn's on predict's
 # probabilities (1e-9), image folders, and bad image files as one located line with exit 2.
 # Usage: image_byol_test.sh FRUGAL MIRROR PYTHON WORKDIR
 set -euo pipefail
@@ -61,6 +62,10 @@ set -e
 f "${byol[@]}" --out byol-b > byol-b.json
 cmp -s byol-a/model/model.safetensors byol-b/model/model.safetensors || fail "resumed BYOL run differs from the uninterrupted one"
 cmp -s byol-a/byol/model.safetensors byol-b/byol/model.safetensors || fail "resumed BYOL target network differs"
+# --time-budget beside --steps 8: a calibration run of a throwaway copy first, then the same 8 steps.
+f "${byol[@]}" --time-budget 1m --out byol-budget > byol-budget.json
+grep -q '"max_steps":8' byol-budget.json && grep -q '"steps":8' byol-budget.json || fail "no capped time-budget plan: $(cat byol-budget.json)"
+cmp -s byol-a/byol/model.safetensors byol-budget/byol/model.safetensors || fail "the calibration changed the BYOL run"
 "$python" - byol-a/metrics.jsonl <<'PY' || fail "BYOL metrics"
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if '"loss"' in l]

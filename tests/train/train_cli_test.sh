@@ -9,8 +9,9 @@
 #     discriminator it leaves is a BertModel that the independent reference implementation
 #     (tests/nn/reference_models.py, HF's names and equations) loads and agrees with, and a QA
 #     model with lexical-match features fine-tunes from it and answers;
-#  5. --time-budget: the planned run equals a --steps run of the plan's steps, byte for byte (the
-#     calibration leaves no trace in the model); a stopped run resumes its plan without
+#  5. --time-budget: the planned run (paused at its warm-up's end and planned again) equals a
+#     --steps run of the plan's steps, byte for byte (the calibration and the pause leave no trace
+#     in the model); a stopped run resumes its plan without
 #     calibrating again; --steps beside it caps the plan; a changed budget, or neither option,
 #     exits 2; ELECTRA plans too.
 # Usage: train_cli_test.sh FRUGAL VOCAB_TXT PYTHON WORKDIR
@@ -136,15 +137,18 @@ grep -q '"q1"' qa-pred.json || { echo "no predictions"; exit 1; }
 echo "ok"
 
 echo "== 5. --time-budget"
-budget=(--eval corpus.txt --eval-batches 2)
+# A 60-step warm-up: the run pauses there and plans again from the rate it kept.
+budget=(--eval corpus.txt --eval-batches 2 --warmup-steps 60)
 "$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --time-budget 6 --out budget > budget.log 2>&1 || { cat budget.log; exit 1; }
 plan_steps() { "$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["steps"])' "$1"; }
 steps=$(plan_steps budget/plan.json)
 tail -1 budget.log | grep -q "\"steps\":$steps," || { echo "the run did not train the plan's $steps steps"; tail -1 budget.log; exit 1; }
 grep -q '"time_budget"' budget.log || { echo "no time_budget in the summary"; exit 1; }
+"$python" -c 'import json,sys; p=json.load(open(sys.argv[1])); assert p["first_steps"] > 0 and p["kept_steps_per_s"] > 0 and p["warmup_steps"] == 60, p' \
+  budget/plan.json || { echo "the run was not planned again at the warm-up's end"; cat budget/plan.json; exit 1; }
 "$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --steps "$steps" --out budget-steps > /dev/null 2>&1
 cmp budget/model/model.safetensors budget-steps/model/model.safetensors
-echo "$steps planned steps: the same weights as --steps $steps"
+echo "$steps planned steps (first plan $("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["first_steps"])' budget/plan.json)): the same weights as --steps $steps --warmup-steps 60"
 set +e
 "$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --time-budget 6 --stop-after 5 --out budget-resumed > /dev/null 2>&1
 rc=$?

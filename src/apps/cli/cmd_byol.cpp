@@ -30,6 +30,7 @@ struct ByolArgs {
   AugmentArgs augment;
   std::size_t batch_size = 256;
   std::uint64_t steps = 0, epochs = 0;
+  double time_budget = 0;  // seconds (0: --steps or --epochs)
   std::int64_t projection_hidden_size = 4096, projection_size = 256;
   double tau = 0.99;
   TrainArgs common;
@@ -48,8 +49,10 @@ nlohmann::json backbone_config(const ByolArgs& a, const ImageSet& images) {
 }
 
 int run_byol_pretrain(const ByolArgs& a, const GlobalOptions& global) {
+  const auto started = std::chrono::steady_clock::now();
   require_seed(a.common);
-  if ((a.steps == 0) == (a.epochs == 0)) throw InputError("give one of --steps and --epochs");
+  if (a.steps > 0 && a.epochs > 0) throw InputError("give one of --steps and --epochs");
+  if (a.steps == 0 && a.epochs == 0 && a.time_budget <= 0) throw InputError("give --steps, --epochs or --time-budget");
   const auto device = parse_device(a.common.device);
   const int threads = worker_threads(global.threads);
   const auto images = load_images(a.images, ImageLabels::kIgnored, global);
@@ -57,8 +60,13 @@ int run_byol_pretrain(const ByolArgs& a, const GlobalOptions& global) {
                                  {"projection_hidden_size", a.projection_hidden_size},
                                  {"projection_size", a.projection_size},
                                  {"projector_norm", a.projector_norm}};
-  Model model(kByolModel, config.dump(), a.model_config.empty() ? "--arch " + a.arch : a.model_config, a.common.seed);
-  model.to(device, torch::kFloat32);
+  const auto make_model = [&] {
+    Model m(kByolModel, config.dump(), a.model_config.empty() ? "--arch " + a.arch : a.model_config, a.common.seed);
+    m.to(device, torch::kFloat32);
+    m.module()->train();
+    return m;
+  };
+  Model model = make_model();
   // The backbone's input is the data's: the BYOL config holds it under "backbone".
   const auto full = parse_config_json(model.config_json(), "config.json");
   const auto spec = parse_image_input(full["backbone"], "config.json: backbone");
@@ -70,11 +78,15 @@ int run_byol_pretrain(const ByolArgs& a, const GlobalOptions& global) {
   bo.two_views = true;
   bo.device = device;
   auto source = image_batch_source(images, spec, augment, bo);
-  const auto total = a.steps > 0 ? a.steps : steps_for_epochs(a.common, a.epochs, source->batches_per_epoch());
-  auto options = trainer_options(a.common, total, false, global);
-  options.data_name = a.images;
-  options.throughput_unit = "images";  // counts both views
-  options.save_final_model = false;
+  std::uint64_t total = a.steps > 0 ? a.steps : steps_for_epochs(a.common, a.epochs, source->batches_per_epoch());
+  const auto byol_options = [&](std::uint64_t steps) {
+    auto o = trainer_options(a.common, steps, false, global);
+    o.data_name = a.images;
+    o.throughput_unit = "images";  // counts both views
+    o.save_final_model = false;
+    return o;
+  };
+  auto options = byol_options(std::max<std::uint64_t>(total, 1));
   ByolObjective objective;
   double tau_now = a.tau;
   options.window_metrics = [&] {
@@ -87,17 +99,39 @@ int run_byol_pretrain(const ByolArgs& a, const GlobalOptions& global) {
     update_byol_target(m, tau_now);
   };
   const LossFn loss = [&](Model& m, const TrainBatch& batch) { return objective.loss(m, batch); };
-  model.module()->train();
-  const auto started = std::chrono::steady_clock::now();
-  const auto result = frugal::train(model, *source, loss, [](Model&) { return nlohmann::json{{"loss", 0.0}}; }, options, nullptr);
+  nlohmann::json summary;
+  const auto segment = [&](std::uint64_t steps, std::uint64_t warmup, std::uint64_t pause_after, bool continuing) {
+    total = steps;  // the target's decay schedule
+    auto o = byol_options(steps);
+    o.window_metrics = options.window_metrics;
+    o.after_step = options.after_step;
+    o.lr.warmup_steps = warmup;
+    o.pause_after = pause_after;
+    if (continuing) o.resume = true;
+    return frugal::train(model, *source, loss, [](Model&) { return nlohmann::json{{"loss", 0.0}}; }, o, nullptr);
+  };
+  TrainResult result;
+  if (a.time_budget > 0) {
+    // The calibration's steps run the same hooks (the target's update is part of a step's cost).
+    auto plan = time_budget_plan(a.common, a.time_budget, total, started, true, [&] {
+      Model throwaway = make_model();
+      auto data = image_batch_source(images, spec, augment, bo);
+      return calibrate_training(throwaway, *data, loss, nullptr, options, nullptr, a.time_budget, total);
+    });
+    // Not planned again at the warm-up's end: the target's decay follows the total from step 1.
+    result = train_planned(plan, started, a.common.out, true, /*replan=*/false, nullptr, segment);
+    summary["time_budget"] = plan.to_json();
+  } else {
+    result = segment(total, warmup_steps_of(a.common, total), 0, false);
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (result.interrupted) return 128 + SIGTERM;
   auto backbone = byol_backbone(model);
   backbone.save(a.common.out + "/model");
   model.save(a.common.out + "/byol");
-  nlohmann::json summary = {{"steps", result.steps}, {"images", images.size()}, {"backbone", backbone.architecture()},
-                            {"backbone_parameters", backbone.parameter_count()}, {"parameters", model.parameter_count()},
-                            {"seconds", seconds}, {"model", a.common.out + "/model"}, {"augment", augment.to_json()}};
+  summary.update({{"steps", result.steps}, {"images", images.size()}, {"backbone", backbone.architecture()},
+                  {"backbone_parameters", backbone.parameter_count()}, {"parameters", model.parameter_count()},
+                  {"seconds", seconds}, {"model", a.common.out + "/model"}, {"augment", augment.to_json()}});
   std::cout << summary.dump() << "\n";
   return 0;
 }
@@ -119,8 +153,9 @@ void register_byol_command(CLI::App& app, CommandTable& table, const GlobalOptio
       ->capture_default_str()
       ->check(CLI::IsMember({"cnn", "resnet"}));
   pretrain->add_option("--model-config", a->model_config, "The backbone's config.json fields (nn/image_config.h)")->check(CLI::ExistingFile);
-  pretrain->add_option("--steps", a->steps, "Optimizer steps (or --epochs)");
-  pretrain->add_option("--epochs", a->epochs, "Passes over the images (or --steps)");
+  pretrain->add_option("--steps", a->steps, "Optimizer steps (or --epochs, or --time-budget)");
+  pretrain->add_option("--epochs", a->epochs, "Passes over the images (or --steps, or --time-budget)");
+  add_time_budget_option(pretrain, a->time_budget);
   pretrain->add_option("--batch-size", a->batch_size, "Images per micro-batch (two views each)")->capture_default_str()->check(CLI::PositiveNumber);
   pretrain->add_option("--projection-hidden-size", a->projection_hidden_size, "Projector / predictor hidden width")
       ->capture_default_str()

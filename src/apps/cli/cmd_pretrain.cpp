@@ -104,16 +104,16 @@ void check_length_given(const PretrainArgs& args) {
   }
 }
 
-// The run's optimizer steps: --steps, or the plan for --time-budget (at most --steps when both
-// are given), made by `calibrate` (a throwaway model trained on the corpus for a few steps) or
-// resumed from OUT/plan.json. The plan goes into `summary`.
-std::uint64_t run_steps(const PretrainArgs& args, Clock::time_point started, const DistributedEnv& env,
-                        const std::function<Calibration()>& calibrate, nlohmann::json& summary) {
-  if (args.time_budget <= 0) return args.steps;
-  const auto plan = plan_time_budget(args.time_budget, args.steps, started, args.train.out, !args.train.no_resume, env.rank == 0,
-                                     args.train.eval_every, calibrate);
+// Trains for --steps, or for --time-budget by a plan (calibrated, then planned again at the
+// warm-up's end: train_planned); the plan goes into summary["time_budget"].
+TrainResult train_for_time_or_steps(const PretrainArgs& args, Clock::time_point started, const DistributedEnv& env,
+                                    DataParallel* parallel, const std::function<Calibration()>& calibrate,
+                                    const TrainSegment& segment, nlohmann::json& summary) {
+  if (args.time_budget <= 0) return segment(args.steps, warmup_steps_of(args.train, args.steps), 0, false);
+  auto plan = time_budget_plan(args.train, args.time_budget, args.steps, started, env.rank == 0, calibrate);
+  const auto result = train_planned(plan, started, args.train.out, env.rank == 0, /*replan=*/true, parallel, segment);
   summary["time_budget"] = plan.to_json();
-  return plan.steps;
+  return result;
 }
 
 int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const GlobalOptions& global) {
@@ -147,18 +147,25 @@ int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const Gl
   if (!args.eval.empty()) held_out = std::make_unique<HeldOutSet>(args.eval, tokenizer, options, device, args.eval_batches);
   const LossFn loss = mlm ? LossFn(masked_lm_loss) : LossFn(causal_lm_loss);
   const EvalFn evaluate = [&](Model& m) { return held_out ? held_out->evaluate(m) : nlohmann::json{{"loss", 0.0}}; };
-  nlohmann::json summary;
-  const auto steps = run_steps(args, started, env, [&] {
+  const auto calibrate = [&] {
     auto throwaway = make_model();
     PretrainBatchSource data(args.corpus, tokenizer, options, device);
     return calibrate_training(*throwaway, data, loss, held_out ? &evaluate : nullptr,
                               corpus_trainer_options(args, 1, held_out != nullptr, global), parallel.get(), args.time_budget,
                               args.steps);
-  }, summary);
-  PretrainBatchSource source(args.corpus, tokenizer, options, device);
-  const TrainerOptions t = corpus_trainer_options(args, steps, held_out != nullptr, global);
-  const auto result = train(*model, source, loss, evaluate, t, parallel.get());
-  if (source.replaced_lines() > 0) spdlog::warn("{} corpus lines had invalid UTF-8 (replaced by U+FFFD)", source.replaced_lines());
+  };
+  std::unique_ptr<PretrainBatchSource> source;
+  const TrainSegment segment = [&](std::uint64_t steps, std::uint64_t warmup, std::uint64_t pause_after, bool continuing) {
+    if (!source) source = std::make_unique<PretrainBatchSource>(args.corpus, tokenizer, options, device);
+    TrainerOptions t = corpus_trainer_options(args, steps, held_out != nullptr, global);
+    t.lr.warmup_steps = warmup;
+    t.pause_after = pause_after;
+    if (continuing) t.resume = true;
+    return train(*model, *source, loss, evaluate, t, parallel.get());
+  };
+  nlohmann::json summary;
+  const auto result = train_for_time_or_steps(args, started, env, parallel.get(), calibrate, segment, summary);
+  if (source->replaced_lines() > 0) spdlog::warn("{} corpus lines had invalid UTF-8 (replaced by U+FFFD)", source->replaced_lines());
   if (result.interrupted) return 128 + SIGTERM;
   if (env.rank == 0) {
     copy_tokenizer(args.tokenizer, args.train.out + "/model");
@@ -241,19 +248,25 @@ int run_pretrain_electra(const PretrainArgs& args, const GlobalOptions& global) 
   const EvalFn evaluate = [&](Model& m) {
     return held_out ? evaluate_electra(m, *held_out, weight, eval_seed) : nlohmann::json{{"loss", 0.0}};
   };
-  nlohmann::json summary;
-  const auto steps = run_steps(args, started, env, [&] {
+  const auto calibrate = [&] {
     auto throwaway = make_model();
     PretrainBatchSource data(args.corpus, tokenizer, options, device);
     return calibrate_training(*throwaway, data, loss, held_out ? &evaluate : nullptr, t, parallel.get(), args.time_budget,
                               args.steps);
-  }, summary);
-  const auto window_metrics = t.window_metrics;
-  t = electra_trainer_options(steps);
-  t.window_metrics = window_metrics;
-  PretrainBatchSource source(args.corpus, tokenizer, options, device);
-  const auto result = train(*model, source, loss, evaluate, t, parallel.get());
-  if (source.replaced_lines() > 0) spdlog::warn("{} corpus lines had invalid UTF-8 (replaced by U+FFFD)", source.replaced_lines());
+  };
+  std::unique_ptr<PretrainBatchSource> source;
+  const TrainSegment segment = [&](std::uint64_t steps, std::uint64_t warmup, std::uint64_t pause_after, bool continuing) {
+    if (!source) source = std::make_unique<PretrainBatchSource>(args.corpus, tokenizer, options, device);
+    TrainerOptions s = electra_trainer_options(steps);
+    s.window_metrics = t.window_metrics;
+    s.lr.warmup_steps = warmup;
+    s.pause_after = pause_after;
+    if (continuing) s.resume = true;
+    return train(*model, *source, loss, evaluate, s, parallel.get());
+  };
+  nlohmann::json summary;
+  const auto result = train_for_time_or_steps(args, started, env, parallel.get(), calibrate, segment, summary);
+  if (source->replaced_lines() > 0) spdlog::warn("{} corpus lines had invalid UTF-8 (replaced by U+FFFD)", source->replaced_lines());
   if (result.interrupted) return 128 + SIGTERM;
   if (env.rank == 0) {
     const auto& out = args.train.out;
@@ -306,12 +319,7 @@ void add_pretrain(CLI::App* parent, CommandTable& table, const GlobalOptions& gl
   cmd->add_option("--model-config", a->model_config, "HF config.json fields of a new model (vocab_size defaults to the tokenizer's)");
   cmd->add_option("--init", a->init, "Continue from this model directory (domain adaptation)");
   cmd->add_option("--steps", a->steps, "Optimizer steps (with --time-budget: at most this many)");
-  cmd->add_option("--time-budget", a->time_budget,
-                  "Train for this much wall time instead of --steps: seconds, or with a unit (900, 15m, 2h); the steps are "
-                  "planned by a short calibration run and kept in OUT/plan.json (what a resumed run continues)")
-      ->transform(CLI::AsNumberWithUnit(std::map<std::string, double>{{"s", 1}, {"m", 60}, {"min", 60}, {"h", 3600}},
-                                        CLI::AsNumberWithUnit::CASE_SENSITIVE))
-      ->check(kFinitePositive);
+  add_time_budget_option(cmd, a->time_budget);
   cmd->add_option("--epochs", a->epochs, "Stop after this many passes over the corpus (0: no limit)");
   cmd->add_option("--max-length", a->max_length, "Tokens per example")->capture_default_str();
   cmd->add_option("--batch-size", a->batch_size, "Examples per micro-batch (per rank)")->capture_default_str();

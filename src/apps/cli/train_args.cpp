@@ -46,6 +46,27 @@ void add_train_options(CLI::App* cmd, TrainArgs& a, const std::string& out_help,
   cmd->add_option("--stop-after", a.stop_after, "Checkpoint and stop after this step, as on SIGTERM (tests)")->group("");
 }
 
+void add_time_budget_option(CLI::App* cmd, double& seconds) {
+  cmd->add_option("--time-budget", seconds,
+                  "Train for this much wall time: seconds, or with a unit (900, 15m, 2h); the steps are planned by a short "
+                  "calibration run and kept in OUT/plan.json (what a resumed run continues); with --steps, at most that many")
+      ->transform(CLI::AsNumberWithUnit(std::map<std::string, double>{{"s", 1}, {"m", 60}, {"min", 60}, {"h", 3600}},
+                                        CLI::AsNumberWithUnit::CASE_SENSITIVE))
+      ->check(kFinitePositive);
+}
+
+TimeBudgetPlan time_budget_plan(const TrainArgs& a, double time_budget, std::uint64_t steps,
+                                std::chrono::steady_clock::time_point started, bool leader,
+                                const std::function<Calibration()>& calibrate) {
+  auto plan = plan_time_budget(time_budget, steps, started, a.out, !a.no_resume, leader, a.eval_every, calibrate);
+  if (!plan.resumed) plan.warmup_steps = warmup_steps_of(a, plan.steps);
+  return plan;
+}
+
+std::uint64_t warmup_steps_of(const TrainArgs& a, std::uint64_t total_steps) {
+  return a.warmup_steps > 0 ? a.warmup_steps : static_cast<std::uint64_t>(a.warmup * static_cast<double>(total_steps));
+}
+
 void require_seed(const TrainArgs& a) {
   if (!a.seed_given) throw InputError("--seed is required: every random choice takes a seed");
 }
@@ -60,8 +81,7 @@ TrainerOptions trainer_options(const TrainArgs& a, std::uint64_t total_steps, bo
   t.out_dir = a.out;
   t.lr.peak = a.lr;
   t.lr.total_steps = std::max<std::uint64_t>(1, total_steps);
-  t.lr.warmup_steps =
-      a.warmup_steps > 0 ? a.warmup_steps : static_cast<std::uint64_t>(a.warmup * static_cast<double>(t.lr.total_steps));
+  t.lr.warmup_steps = warmup_steps_of(a, t.lr.total_steps);
   t.lr.decay = a.schedule;
   t.weight_decay = a.weight_decay;
   t.grad_accum = a.grad_accum;

@@ -3,10 +3,14 @@
 // registered in one place and turned into TrainerOptions in one place, so `pretrain`, `qa
 // train` and `qagen train-*` accept the same spelling with the same meaning.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "apps/cli/commands.h"
+#include "train/time_budget_torch.h"
 #include "train/trainer_torch.h"
 
 namespace frugal::cli {
@@ -22,6 +26,20 @@ struct TrainArgs {
 
 // A finite number > 0 (CLI::PositiveNumber lets NaN through).
 extern const CLI::Validator kFinitePositive;
+
+// --time-budget SECONDS (or 900, 15m, 2h) for the commands that can train for a wall-time budget.
+void add_time_budget_option(CLI::App* cmd, double& seconds);
+
+// The plan of a --time-budget run (at most `steps` if > 0), made by `calibrate` (a throwaway
+// copy of the model trained a few steps on the same data: calibrate_training) or resumed from
+// OUT/plan.json, with the time counted from `started`; its warm-up in steps from the options
+// (--warmup-steps, or --warmup x the plan's steps). train_planned trains it.
+TimeBudgetPlan time_budget_plan(const TrainArgs& a, double time_budget, std::uint64_t steps,
+                                std::chrono::steady_clock::time_point started, bool leader,
+                                const std::function<Calibration()>& calibrate);
+
+// Warm-up steps of a run of total_steps: --warmup-steps, or --warmup x total_steps.
+std::uint64_t warmup_steps_of(const TrainArgs& a, std::uint64_t total_steps);
 
 // Registers the options; the defaults shown are a's current values (set them first).
 // with_eval adds --eval-every and --patience (commands that evaluate during training).
