@@ -2,8 +2,9 @@
 # How well `pretrain mlm --time-budget` keeps its budget: for each BUDGET (seconds, or 15m, 2h), a
 # masked-LM run of the 2 x 128 BERT of the budget sweep (models/bert's size and recipe: 128 tokens
 # x 32, lr 1e-3, held-out evaluation at the end) on CORPUS, timed whole process (`time`, libtorch's
-# loading included) and by the command itself (its summary's "seconds"), with the plan's rate
-# against the rate the run then kept (its metrics).
+# loading included) and by the command itself (its summary's "seconds"), with the rates planned
+# (the calibration's, and the run's own warm-up's when it planned again) against the rate the run
+# kept (its metrics).
 # Usage: bench/time_budget.sh CORPUS HELD_OUT BUDGET...   (env FRUGAL, THREADS (default 2))
 #   CORPUS / HELD_OUT: e.g. `frugal data corpus --source squad-v1.1-dev,squadshifts-new-wiki,tydiqa-goldp-en,newsqa-dev
 #   --out corpus.txt --held-out held.txt --held-out-every 100` (experiments/qa-quality/budget_sweep.sh's corpus)
@@ -17,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 export OMP_WAIT_POLICY=passive
 echo '{"hidden_size": 128, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 512, "max_position_embeddings": 256}' \
   > "$work/config.json"
-printf "%-8s %8s %10s %12s %12s %12s %10s\n" budget steps "wall s" "command s" "planned /s" "kept /s" "over"
+printf "%-8s %8s %10s %12s %14s %14s %12s %10s\n" budget steps "wall s" "command s" "calibrated /s" "warm-up /s" "kept /s" "over"
 run=0
 for budget in "$@"; do
   run=$((run + 1))
@@ -35,7 +36,8 @@ plan = summary["time_budget"]
 lines = [json.loads(l) for l in open(out + "/metrics.jsonl") if "steps_per_s" in l]
 seconds = sum((b["step"] - a["step"]) / b["steps_per_s"] for a, b in zip(lines, lines[1:]))
 kept = (lines[-1]["step"] - lines[0]["step"]) / seconds
-print(f"{label:<8} {summary['steps']:>8} {wall:>10.1f} {summary['seconds']:>12.1f} {plan['steps_per_s']:>12.2f} {kept:>12.2f} "
-      f"{100 * (wall / plan['budget_s'] - 1):>+9.1f}%")
+warmup = f"{plan['kept_steps_per_s']:.2f}" if plan.get("kept_steps_per_s") else "-"
+print(f"{label:<8} {summary['steps']:>8} {wall:>10.1f} {summary['seconds']:>12.1f} {plan['steps_per_s']:>14.2f} {warmup:>14} "
+      f"{kept:>12.2f} {100 * (wall / plan['budget_s'] - 1):>+9.1f}%")
 PY
 done

@@ -104,15 +104,48 @@ void check_length_given(const PretrainArgs& args) {
   }
 }
 
-// Trains for --steps, or for --time-budget by a plan (calibrated, then planned again at the
-// warm-up's end: train_planned); the plan goes into summary["time_budget"].
-TrainResult train_for_time_or_steps(const PretrainArgs& args, Clock::time_point started, const DistributedEnv& env,
-                                    DataParallel* parallel, const std::function<Calibration()>& calibrate,
-                                    const TrainSegment& segment, nlohmann::json& summary) {
-  if (args.time_budget <= 0) return segment(args.steps, warmup_steps_of(args.train, args.steps), 0, false);
-  auto plan = time_budget_plan(args.train, args.time_budget, args.steps, started, env.rank == 0, calibrate);
-  const auto result = train_planned(plan, started, args.train.out, env.rank == 0, /*replan=*/true, parallel, segment);
-  summary["time_budget"] = plan.to_json();
+// What a pretraining run on the corpus is made of, for train_on_corpus.
+struct CorpusRun {
+  const PretrainArgs& args;
+  const Tokenizer& tokenizer;
+  const PretrainSourceOptions& options;
+  torch::Device device;
+  DataParallel* parallel;
+  const LossFn& loss;
+  const EvalFn& evaluate;
+  bool evaluates;  // --eval given: the calibration times an evaluation
+  std::function<std::unique_ptr<Model>()> make_model;                   // a fresh copy (calibration)
+  std::function<TrainerOptions(std::uint64_t steps)> trainer_options;   // of a run of `steps`
+};
+
+// Trains `model` for --steps, or for --time-budget by a plan (calibrated on a throwaway copy,
+// then planned again at the warm-up's end: train_planned; the plan goes into
+// summary["time_budget"]). Warns of the corpus lines with invalid UTF-8.
+TrainResult train_on_corpus(const CorpusRun& run, Model& model, Clock::time_point started, int rank, nlohmann::json& summary) {
+  const auto& args = run.args;
+  std::unique_ptr<PretrainBatchSource> source;
+  const TrainSegment segment = [&](std::uint64_t steps, std::uint64_t warmup, std::uint64_t pause_after, bool continuing) {
+    if (!source) source = std::make_unique<PretrainBatchSource>(args.corpus, run.tokenizer, run.options, run.device);
+    TrainerOptions t = run.trainer_options(steps);
+    t.lr.warmup_steps = warmup;
+    t.pause_after = pause_after;
+    if (continuing) t.resume = true;
+    return train(model, *source, run.loss, run.evaluate, t, run.parallel);
+  };
+  TrainResult result;
+  if (args.time_budget > 0) {
+    auto plan = time_budget_plan(args.train, args.time_budget, args.steps, started, rank == 0, [&] {
+      auto throwaway = run.make_model();
+      PretrainBatchSource data(args.corpus, run.tokenizer, run.options, run.device);
+      return calibrate_training(*throwaway, data, run.loss, run.evaluates ? &run.evaluate : nullptr, run.trainer_options(1),
+                                run.parallel, args.time_budget, args.steps);
+    });
+    result = train_planned(plan, started, args.train.out, rank == 0, /*replan=*/true, run.parallel, segment);
+    summary["time_budget"] = plan.to_json();
+  } else {
+    result = segment(args.steps, warmup_steps_of(args.train, args.steps), 0, false);
+  }
+  if (source->replaced_lines() > 0) spdlog::warn("{} corpus lines had invalid UTF-8 (replaced by U+FFFD)", source->replaced_lines());
   return result;
 }
 
@@ -147,25 +180,10 @@ int run_pretrain(PretrainObjective objective, const PretrainArgs& args, const Gl
   if (!args.eval.empty()) held_out = std::make_unique<HeldOutSet>(args.eval, tokenizer, options, device, args.eval_batches);
   const LossFn loss = mlm ? LossFn(masked_lm_loss) : LossFn(causal_lm_loss);
   const EvalFn evaluate = [&](Model& m) { return held_out ? held_out->evaluate(m) : nlohmann::json{{"loss", 0.0}}; };
-  const auto calibrate = [&] {
-    auto throwaway = make_model();
-    PretrainBatchSource data(args.corpus, tokenizer, options, device);
-    return calibrate_training(*throwaway, data, loss, held_out ? &evaluate : nullptr,
-                              corpus_trainer_options(args, 1, held_out != nullptr, global), parallel.get(), args.time_budget,
-                              args.steps);
-  };
-  std::unique_ptr<PretrainBatchSource> source;
-  const TrainSegment segment = [&](std::uint64_t steps, std::uint64_t warmup, std::uint64_t pause_after, bool continuing) {
-    if (!source) source = std::make_unique<PretrainBatchSource>(args.corpus, tokenizer, options, device);
-    TrainerOptions t = corpus_trainer_options(args, steps, held_out != nullptr, global);
-    t.lr.warmup_steps = warmup;
-    t.pause_after = pause_after;
-    if (continuing) t.resume = true;
-    return train(*model, *source, loss, evaluate, t, parallel.get());
-  };
+  const CorpusRun run{args, tokenizer, options, device, parallel.get(), loss, evaluate, held_out != nullptr, make_model,
+                      [&](std::uint64_t steps) { return corpus_trainer_options(args, steps, held_out != nullptr, global); }};
   nlohmann::json summary;
-  const auto result = train_for_time_or_steps(args, started, env, parallel.get(), calibrate, segment, summary);
-  if (source->replaced_lines() > 0) spdlog::warn("{} corpus lines had invalid UTF-8 (replaced by U+FFFD)", source->replaced_lines());
+  const auto result = train_on_corpus(run, *model, started, env.rank, summary);
   if (result.interrupted) return 128 + SIGTERM;
   if (env.rank == 0) {
     copy_tokenizer(args.tokenizer, args.train.out + "/model");
@@ -217,12 +235,6 @@ int run_pretrain_electra(const PretrainArgs& args, const GlobalOptions& global) 
   const auto options = corpus_options(PretrainObjective::kMaskedLM, tokenizer, args, model->pad_token_id());
   std::unique_ptr<HeldOutSet> held_out;
   if (!args.eval.empty()) held_out = std::make_unique<HeldOutSet>(args.eval, tokenizer, options, device, args.eval_batches);
-  const auto electra_trainer_options = [&](std::uint64_t steps) {
-    TrainerOptions t = corpus_trainer_options(args, steps, held_out != nullptr, global);
-    t.save_final_model = false;
-    return t;
-  };
-  TrainerOptions t = electra_trainer_options(1);
   // The two losses of the window since the last metrics line, next to their weighted sum; summed
   // on the device and read once per metrics line (no host sync per micro-batch).
   torch::Tensor window_generator, window_discriminator;
@@ -236,7 +248,7 @@ int run_pretrain_electra(const PretrainArgs& args, const GlobalOptions& global) 
     ++window_batches;
     return r.total;
   };
-  t.window_metrics = [&]() {
+  const std::function<nlohmann::json()> window_metrics = [&]() {
     if (window_batches == 0) return nlohmann::json::object();
     const auto n = static_cast<double>(window_batches);
     nlohmann::json j = {{"generator_loss", window_generator.item<double>() / n},
@@ -248,25 +260,15 @@ int run_pretrain_electra(const PretrainArgs& args, const GlobalOptions& global) 
   const EvalFn evaluate = [&](Model& m) {
     return held_out ? evaluate_electra(m, *held_out, weight, eval_seed) : nlohmann::json{{"loss", 0.0}};
   };
-  const auto calibrate = [&] {
-    auto throwaway = make_model();
-    PretrainBatchSource data(args.corpus, tokenizer, options, device);
-    return calibrate_training(*throwaway, data, loss, held_out ? &evaluate : nullptr, t, parallel.get(), args.time_budget,
-                              args.steps);
-  };
-  std::unique_ptr<PretrainBatchSource> source;
-  const TrainSegment segment = [&](std::uint64_t steps, std::uint64_t warmup, std::uint64_t pause_after, bool continuing) {
-    if (!source) source = std::make_unique<PretrainBatchSource>(args.corpus, tokenizer, options, device);
-    TrainerOptions s = electra_trainer_options(steps);
-    s.window_metrics = t.window_metrics;
-    s.lr.warmup_steps = warmup;
-    s.pause_after = pause_after;
-    if (continuing) s.resume = true;
-    return train(*model, *source, loss, evaluate, s, parallel.get());
-  };
+  const CorpusRun run{args, tokenizer, options, device, parallel.get(), loss, evaluate, held_out != nullptr, make_model,
+                      [&](std::uint64_t steps) {
+                        TrainerOptions t = corpus_trainer_options(args, steps, held_out != nullptr, global);
+                        t.save_final_model = false;
+                        t.window_metrics = window_metrics;
+                        return t;
+                      }};
   nlohmann::json summary;
-  const auto result = train_for_time_or_steps(args, started, env, parallel.get(), calibrate, segment, summary);
-  if (source->replaced_lines() > 0) spdlog::warn("{} corpus lines had invalid UTF-8 (replaced by U+FFFD)", source->replaced_lines());
+  const auto result = train_on_corpus(run, *model, started, env.rank, summary);
   if (result.interrupted) return 128 + SIGTERM;
   if (env.rank == 0) {
     const auto& out = args.train.out;
