@@ -155,7 +155,7 @@ void register_byol_command(CLI::App& app, CommandTable& table, const GlobalOptio
   pretrain->add_option("--model-config", a->model_config, "The backbone's config.json fields (nn/image_config.h)")->check(CLI::ExistingFile);
   pretrain->add_option("--steps", a->steps, "Optimizer steps (or --epochs, or --time-budget)");
   pretrain->add_option("--epochs", a->epochs, "Passes over the images (or --steps, or --time-budget)");
-  add_time_budget_option(pretrain, a->time_budget);
+  add_time_budget_option(pretrain, a->time_budget, /*replans=*/false);
   pretrain->add_option("--batch-size", a->batch_size, "Images per micro-batch (two views each)")->capture_default_str()->check(CLI::PositiveNumber);
   pretrain->add_option("--projection-hidden-size", a->projection_hidden_size, "Projector / predictor hidden width")
       ->capture_default_str()

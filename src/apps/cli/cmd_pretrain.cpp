@@ -321,7 +321,7 @@ void add_pretrain(CLI::App* parent, CommandTable& table, const GlobalOptions& gl
   cmd->add_option("--model-config", a->model_config, "HF config.json fields of a new model (vocab_size defaults to the tokenizer's)");
   cmd->add_option("--init", a->init, "Continue from this model directory (domain adaptation)");
   cmd->add_option("--steps", a->steps, "Optimizer steps (with --time-budget: at most this many)");
-  add_time_budget_option(cmd, a->time_budget);
+  add_time_budget_option(cmd, a->time_budget, /*replans=*/true);
   cmd->add_option("--epochs", a->epochs, "Stop after this many passes over the corpus (0: no limit)");
   cmd->add_option("--max-length", a->max_length, "Tokens per example")->capture_default_str();
   cmd->add_option("--batch-size", a->batch_size, "Examples per micro-batch (per rank)")->capture_default_str();

@@ -46,11 +46,12 @@ void add_train_options(CLI::App* cmd, TrainArgs& a, const std::string& out_help,
   cmd->add_option("--stop-after", a.stop_after, "Checkpoint and stop after this step, as on SIGTERM (tests)")->group("");
 }
 
-void add_time_budget_option(CLI::App* cmd, double& seconds) {
+void add_time_budget_option(CLI::App* cmd, double& seconds, bool replans) {
   cmd->add_option("--time-budget", seconds,
-                  "Train for this much wall time: seconds, or with a unit (900, 15m, 2h); the steps are planned by a short "
-                  "calibration run, and again at the end of a warm-up of 60 steps or more, and kept in OUT/plan.json (what a "
-                  "resumed run continues); with --steps, at most that many")
+                  std::string("Train for this much wall time: seconds, or with a unit (900, 15m, 2h); the steps are planned by a "
+                              "short calibration run") +
+                      (replans ? ", and again at the end of a warm-up of 60 steps or more," : "") +
+                      " and kept in OUT/plan.json (what a resumed run continues); with --steps, at most that many")
       ->transform(CLI::AsNumberWithUnit(std::map<std::string, double>{{"s", 1}, {"m", 60}, {"min", 60}, {"h", 3600}},
                                         CLI::AsNumberWithUnit::CASE_SENSITIVE))
       ->check(kFinitePositive);

@@ -27,8 +27,9 @@ struct TrainArgs {
 // A finite number > 0 (CLI::PositiveNumber lets NaN through).
 extern const CLI::Validator kFinitePositive;
 
-// --time-budget SECONDS (or 900, 15m, 2h) for the commands that can train for a wall-time budget.
-void add_time_budget_option(CLI::App* cmd, double& seconds);
+// --time-budget SECONDS (or 900, 15m, 2h) for the commands that can train for a wall-time budget;
+// `replans`: the command plans again at the warm-up's end (train_planned's replan).
+void add_time_budget_option(CLI::App* cmd, double& seconds, bool replans);
 
 // The plan of a --time-budget run (at most `steps` if > 0), made by `calibrate` (a throwaway
 // copy of the model trained a few steps on the same data: calibrate_training) or resumed from
