@@ -150,7 +150,7 @@ TimeBudgetPlan plan_time_budget(double budget_s, std::uint64_t max_steps, std::c
     const auto plan = TimeBudgetPlan::from_json(nlohmann::json::parse(read_file(path), nullptr, false), path);
     if (std::abs(plan.budget_s - budget_s) > 1e-9 * budget_s) {  // 0.1m is 6.000000000000001 s
       throw InputError(InputLocation{path}, fmt::format("the run being resumed was planned for --time-budget {:g} s, not {:g}; "
-                                                        "give the same, or --steps to change its length",
+                                                        "give the same, or --steps alone to change its length",
                                                         plan.budget_s, budget_s));
     }
     spdlog::info("--time-budget {:g} s: resuming the plan in {} ({} steps)", budget_s, path, plan.steps);

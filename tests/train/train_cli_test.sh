@@ -172,6 +172,10 @@ expect_exit_2 --time-budget 6 --out budget-steps  # its checkpoint is a --steps 
 "$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --time-budget 0.1m --out budget-resumed > resumed.log 2>&1
 grep -q "resuming the plan" resumed.log && ! grep -q "calibrating" resumed.log || { echo "the resumed run planned again"; cat resumed.log; exit 1; }
 tail -1 resumed.log | grep -q "\"steps\":$planned," || { echo "the resumed run did not train its plan's $planned steps"; exit 1; }
+# The length of a finished budget run may change like any run's: --steps alone continues it.
+"$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --steps $((planned + 5)) --out budget-resumed > longer.log 2>&1 \
+  || { echo "--steps alone did not continue the budget run"; cat longer.log; exit 1; }
+tail -1 longer.log | grep -Eq "\"steps\":$((planned + 5))[,}]" || { echo "the continued run did not reach $((planned + 5)) steps"; exit 1; }
 "$frugal" --no-progress --threads 1 "${electra[@]}" --time-budget 4 --out electra-budget > electra-budget.log 2>&1 \
   || { cat electra-budget.log; exit 1; }
 steps=$(plan_steps electra-budget/plan.json)

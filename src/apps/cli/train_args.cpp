@@ -99,7 +99,7 @@ TrainerOptions trainer_options(const TrainArgs& a, std::uint64_t total_steps, bo
   t.stop_after = a.stop_after;
   t.seed = a.seed;
   // Options that may change when a run is resumed: how long, how often to save or evaluate, where.
-  static const std::set<std::string> free_keys = {"steps", "epochs", "save-every", "keep", "log-every", "eval-every",
+  static const std::set<std::string> free_keys = {"steps", "epochs", "time-budget", "save-every", "keep", "log-every", "eval-every",
                                                   "patience", "no-resume", "stop-after", "device", "eval", "eval-batches",
                                                   "dev", "config"};
   t.fingerprint = command_fingerprint(global.command_config(), free_keys);
