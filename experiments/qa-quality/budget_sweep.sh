@@ -23,6 +23,9 @@
 #   score is the generator's masked-token accuracy and the discriminator's replaced-token accuracy.
 #   GENERATOR_HIDDEN=N (with OBJECTIVE=electra) gives the generator N hidden units instead (heads
 #   N/64, at least 1; FFN 4 x N), into WORK/LxH-electra-gN.
+#   SCHEDULE=wsd pretrains both phases with the warm-up-stable-decay schedule (the peak, then a
+#   linear cooldown over the last fifth) instead of linear decay, into WORK/LxH[-electra]-wsd; give
+#   it the linear row's plan.json for equal steps.
 #   REFERENCE=NAME plans by relative speed instead of one absolute rate: NAME is a size already
 #   planned in WORK_DIR (e.g. 2x128, 2x128-electra, 2x128-electra-g64; its plan.json), and this
 #   size gets NAME's steps x (this size's steps/s / NAME's), both measured by the 120-step
@@ -57,9 +60,11 @@ if [ -n "$generator_hidden" ]; then
   [ "$objective" = electra ] || { echo "GENERATOR_HIDDEN needs OBJECTIVE=electra" >&2; exit 2; }
   suffix=-electra-g$generator_hidden
 fi
+schedule=${SCHEDULE:-linear}
+case "$schedule" in linear) ;; wsd) suffix=$suffix-wsd ;; *) echo "SCHEDULE: linear or wsd" >&2; exit 2 ;; esac
 # pretrain_as OBJECTIVE ARGS...: the sweep's recipe (tokenizer, corpus, seed, lr) under OBJECTIVE.
 pretrain_as() { local obj=$1; shift; f pretrain "$obj" --tokenizer "$vocab" --corpus "$work/corpus.txt" --seed "$seed" --lr 1e-3 "$@"; }
-pretrain() { pretrain_as "$objective" "$@"; }
+pretrain() { pretrain_as "$objective" --schedule "$schedule" "$@"; }
 # calibrate OUT OBJECTIVE CONFIG [GENERATOR_CONFIG]: the 120-step run; prints its steady steps/s.
 calibrate() {
   local out=$1 obj=$2 config=$3 generator=${4:-}

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <utility>
+#include <vector>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -13,10 +15,12 @@
 namespace frugal {
 
 nlohmann::json TimeBudgetPlan::to_json() const {
+  auto history = nlohmann::json::array();
+  for (const auto& r : replans) history.push_back({{"at", r.at}, {"steps_per_s", r.steps_per_s}, {"steps", r.steps}});
   return {{"budget_s", budget_s},         {"elapsed_s", elapsed_s},   {"steps_per_s", steps_per_s},
           {"evaluation_s", evaluation_s}, {"eval_every", eval_every}, {"calibration_steps", calibration_steps},
           {"max_steps", max_steps},       {"steps", steps},           {"warmup_steps", warmup_steps},
-          {"first_steps", first_steps},   {"kept_steps_per_s", kept_steps_per_s}};
+          {"first_steps", first_steps},   {"kept_steps_per_s", kept_steps_per_s}, {"replans", history}};
 }
 
 TimeBudgetPlan TimeBudgetPlan::from_json(const nlohmann::json& j, const std::string& where) {
@@ -33,6 +37,9 @@ TimeBudgetPlan TimeBudgetPlan::from_json(const nlohmann::json& j, const std::str
     p.warmup_steps = j.value("warmup_steps", std::uint64_t{0});
     p.first_steps = j.value("first_steps", std::uint64_t{0});
     p.kept_steps_per_s = j.value("kept_steps_per_s", 0.0);
+    for (const auto& r : j.value("replans", nlohmann::json::array())) {
+      p.replans.push_back({r.at("at").get<std::uint64_t>(), r.at("steps_per_s").get<double>(), r.at("steps").get<std::uint64_t>()});
+    }
   } catch (const nlohmann::json::exception& e) {
     throw InputError(InputLocation{where}, std::string("not a time-budget plan: ") + e.what());
   }
@@ -182,43 +189,74 @@ TimeBudgetPlan plan_time_budget(double budget_s, std::uint64_t max_steps, std::c
 }
 
 TrainResult train_planned(TimeBudgetPlan& plan, std::chrono::steady_clock::time_point started, const std::string& out_dir,
-                          bool leader, bool replan, DataParallel* parallel, const TrainSegment& segment) {
-  constexpr std::uint64_t kMinWarmup = 60;
+                          bool leader, const LrSchedule* schedule, DataParallel* parallel, const TrainSegment& segment,
+                          const std::function<std::chrono::steady_clock::time_point()>& now) {
+  // A segment shorter than this measures its start (batches, a resume's loading) more than its rate.
+  constexpr std::uint64_t kMinSegment = 60;
+  constexpr std::uint64_t kSegmentsPerRun = 10;
   const auto write_plan = [&] {
     if (leader) write_file_atomic(out_dir + "/plan.json", plan.to_json().dump(1) + "\n");
   };
   write_plan();
   const std::uint64_t warmup = plan.warmup_steps;
-  if (!replan || plan.resumed || warmup < kMinWarmup || warmup >= plan.steps) {
-    return segment(plan.steps, warmup, 0, false);
-  }
+  if (!schedule || plan.resumed) return segment(plan.steps, warmup, 0, false);
+  // The learning rates of how many first steps hold for a run of `total` steps.
+  const auto settled = [&](std::uint64_t total) {
+    LrSchedule s = *schedule;
+    s.warmup_steps = warmup;
+    s.total_steps = total;
+    return s.steps_independent_of_total();
+  };
   using Clock = std::chrono::steady_clock;
-  const auto from = Clock::now();
-  const auto first = segment(plan.steps, warmup, warmup, false);
-  if (!first.paused) return first;  // a signal, early stopping or the epochs ended it
-  double seconds = std::chrono::duration<double>(Clock::now() - from).count();
-  double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-  if (parallel) {
-    seconds = parallel->sum(seconds) / parallel->world_size();
-    elapsed = parallel->sum(elapsed) / parallel->world_size();
+  const auto clock = [&] { return now ? now() : Clock::now(); };
+  std::uint64_t done = 0;
+  std::vector<std::pair<std::uint64_t, double>> segments;  // steps, seconds of each segment trained
+  for (;;) {
+    const std::uint64_t interval = done == 0 && warmup >= kMinSegment ? warmup : std::max(kMinSegment, plan.steps / kSegmentsPerRun);
+    const std::uint64_t pause = std::min(done + interval, settled(plan.steps));
+    if (pause < done + kMinSegment || pause >= plan.steps) return segment(plan.steps, warmup, 0, done > 0);
+    const auto from = clock();
+    const auto result = segment(plan.steps, warmup, pause, done > 0);
+    if (!result.paused) return result;  // a signal, early stopping or the epochs ended it
+    const auto to = clock();
+    double seconds = std::chrono::duration<double>(to - from).count();
+    double elapsed = std::chrono::duration<double>(to - started).count();
+    if (parallel) {
+      seconds = parallel->sum(seconds) / parallel->world_size();
+      elapsed = parallel->sum(elapsed) / parallel->world_size();
+    }
+    // The rate of the latest steps (the VM's speed drifts), over at least a tenth of the plan (a
+    // short segment before the cooldown alone would measure its resume more than its steps).
+    segments.emplace_back(pause - done, seconds);
+    std::uint64_t rate_steps = 0;
+    double rate_seconds = 0;
+    for (auto it = segments.rbegin(); it != segments.rend() && rate_steps < plan.steps / kSegmentsPerRun; ++it) {
+      rate_steps += it->first;
+      rate_seconds += it->second;
+    }
+    TimeBudgetPlan rest = plan;
+    rest.elapsed_s = elapsed;
+    rest.steps_per_s = static_cast<double>(rate_steps) / std::max(rate_seconds, 1e-9);
+    std::uint64_t more = 0;
+    try {
+      more = steps_within_budget(rest);
+    } catch (const InputError&) {
+      more = 0;  // the budget is spent: the run ends as soon as its rates allow
+    }
+    std::uint64_t steps = pause + more;
+    if (plan.max_steps > 0) steps = std::min(steps, plan.max_steps);
+    // Not so few that the steps trained should have had other rates (a cooldown begun earlier);
+    // settled() grows with the total, and the plan before kept them.
+    while (settled(steps) < pause) ++steps;
+    if (plan.first_steps == 0) plan.first_steps = plan.steps;
+    plan.kept_steps_per_s = rest.steps_per_s;
+    plan.replans.push_back({pause, rest.steps_per_s, steps});
+    spdlog::info("--time-budget {:g} s: steps {}-{} ran at {:.3g} steps/s (calibration {:.3g}): {} steps in all (before {})", plan.budget_s,
+                 pause - rate_steps + 1, pause, rest.steps_per_s, plan.steps_per_s, steps, plan.steps);
+    plan.steps = steps;
+    write_plan();
+    done = pause;
   }
-  TimeBudgetPlan rest = plan;
-  rest.elapsed_s = elapsed;
-  rest.steps_per_s = static_cast<double>(warmup) / std::max(seconds, 1e-9);
-  std::uint64_t more = 0;
-  try {
-    more = steps_within_budget(rest);
-  } catch (const InputError&) {
-    more = 0;  // the warm-up took the budget: the run ends there
-  }
-  plan.first_steps = plan.steps;
-  plan.kept_steps_per_s = rest.steps_per_s;
-  plan.steps = warmup + more;
-  if (plan.max_steps > 0) plan.steps = std::min(plan.steps, plan.max_steps);
-  spdlog::info("--time-budget {:g} s: the warm-up's {} steps ran at {:.3g} steps/s (calibration {:.3g}): {} steps in all (first plan {})",
-               plan.budget_s, warmup, plan.kept_steps_per_s, plan.steps_per_s, plan.steps, plan.first_steps);
-  write_plan();
-  return segment(plan.steps, warmup, 0, true);
 }
 
 }  // namespace frugal

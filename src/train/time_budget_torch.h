@@ -3,16 +3,18 @@
 // count. The learning-rate schedule needs its total up front, so the steps are planned before
 // training: a short calibration run of a throwaway copy of the model on the same data measures
 // the steady step rate (and one held-out evaluation), and the plan is the most steps whose
-// training and evaluations fit what remains of the budget. When the warm-up is long enough, the
-// run pauses at its end and plans again from the rate it kept itself (train_planned). The run is
-// then an ordinary `--steps N --warmup-steps W` run: the same N and W on another machine give the
-// same weights. The plan is kept in OUT/plan.json, so a stopped run resumes with it instead of
-// planning again.
+// training and evaluations fit what remains of the budget. While the learning rates trained so
+// far do not depend on the total (the warm-up; under --schedule wsd everything before the
+// cooldown), the run pauses now and then and plans again from the rate it kept itself
+// (train_planned). The run is then an ordinary `--steps N --warmup-steps W` run: the same N and W
+// on another machine give the same weights. The plan is kept in OUT/plan.json, so a stopped run
+// resumes with it instead of planning again.
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "train/trainer_torch.h"
 
@@ -27,9 +29,15 @@ struct TimeBudgetPlan {
   std::uint64_t calibration_steps = 0;
   std::uint64_t max_steps = 0;      // at most this many (--steps beside --time-budget; 0: no cap)
   std::uint64_t steps = 0;          // what the run trains for
-  std::uint64_t warmup_steps = 0;   // fixed in steps: the same for the first plan and the second
-  std::uint64_t first_steps = 0;    // the calibration's plan, when the warm-up's rate planned again
-  double kept_steps_per_s = 0;      // the rate of the run's own warm-up (0: not planned again)
+  std::uint64_t warmup_steps = 0;   // fixed in steps: the same for every plan of the run
+  std::uint64_t first_steps = 0;    // the calibration's plan, when the run planned again
+  double kept_steps_per_s = 0;      // the rate of the run's own steps at its last plan (0: not planned again)
+  struct Replan {
+    std::uint64_t at = 0;           // paused after this step
+    double steps_per_s = 0;         // the rate of the steps since the last pause
+    std::uint64_t steps = 0;        // planned from it
+  };
+  std::vector<Replan> replans;
   bool resumed = false;             // read from OUT/plan.json (not stored)
 
   nlohmann::json to_json() const;
@@ -67,16 +75,19 @@ TimeBudgetPlan plan_time_budget(double budget_s, std::uint64_t max_steps, std::c
                                 const std::function<Calibration()>& calibrate);
 
 // Trains a plan of plan_time_budget whose warmup_steps the caller has set. segment(steps,
-// warmup_steps, pause_after, continuing) trains with that schedule (continuing: resume from OUT's
-// checkpoint even under --no-resume) and returns the trainer's result. With `replan`, a fresh plan
-// whose warm-up has at least 60 steps (and fewer than the plan) is first trained to the warm-up's
-// end and paused there (a checkpoint): the learning rate of those steps does not depend on the
-// total, so the total is planned again from the rate the run itself kept, and the run resumes to
-// it. (Without `replan`: a schedule of the total from step 1, such as BYOL's target decay.) The
-// plan is rewritten to OUT/plan.json by the leader.
+// warmup_steps, pause_after, continuing) trains with that schedule, pausing (a checkpoint) after
+// step pause_after unless 0 (continuing: resume from OUT's checkpoint even under --no-resume),
+// and returns the trainer's result. With `schedule` (the run's: its decay and cooldown; its total
+// and warm-up are the plan's), a fresh plan is trained in segments of at least 60 steps — to the
+// warm-up's end, then a tenth of the plan at a time — while the steps trained have learning rates
+// that do not depend on the total (LrSchedule::steps_independent_of_total): after each, the total
+// is planned again from the rate of that segment, never below what keeps the rates already used.
+// (Without `schedule`: one plan, for a schedule of the total from step 1 such as BYOL's target
+// decay.) The plan is rewritten to OUT/plan.json by the leader.
 using TrainSegment = std::function<TrainResult(std::uint64_t steps, std::uint64_t warmup_steps, std::uint64_t pause_after,
                                                bool continuing)>;
 TrainResult train_planned(TimeBudgetPlan& plan, std::chrono::steady_clock::time_point started, const std::string& out_dir,
-                          bool leader, bool replan, DataParallel* parallel, const TrainSegment& segment);
+                          bool leader, const LrSchedule* schedule, DataParallel* parallel, const TrainSegment& segment,
+                          const std::function<std::chrono::steady_clock::time_point()>& now = {});  // tests: a clock of their own
 
 }  // namespace frugal

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "core/error.h"
 #include "test_support.h"
 #include "text/tokenizer_loader.h"
 #include "train/lr_schedule.h"
@@ -167,6 +168,33 @@ TEST(LrSchedule, WarmupThenLinearOrCosineDecay) {
   EXPECT_NEAR(s.at(35), 0.5 * (1 + std::cos(M_PI * 0.25)), 1e-12);
   s.decay = "constant";
   EXPECT_DOUBLE_EQ(s.at(100), 1.0);
+  EXPECT_EQ(s.steps_independent_of_total(), 110u);
+  s.decay = "linear";
+  EXPECT_EQ(s.steps_independent_of_total(), 10u);
+}
+
+TEST(LrSchedule, WarmUpStableDecayHoldsThePeakUntilItsCooldown) {
+  LrSchedule s{1.0, 10, 110, "wsd", 0.2};  // cooldown: the last 22 steps, from step 88
+  EXPECT_EQ(s.cooldown_steps(), 22u);
+  EXPECT_EQ(s.steps_independent_of_total(), 88u);
+  EXPECT_DOUBLE_EQ(s.at(5), 0.5);
+  EXPECT_DOUBLE_EQ(s.at(10), 1.0);
+  EXPECT_DOUBLE_EQ(s.at(87), 1.0);
+  EXPECT_DOUBLE_EQ(s.at(88), 1.0);  // the cooldown's first update: 22 / 22
+  EXPECT_DOUBLE_EQ(s.at(99), 0.5);
+  EXPECT_DOUBLE_EQ(s.at(109), 1.0 / 22);
+  EXPECT_DOUBLE_EQ(s.at(110), 0.0);
+  // A longer run keeps every rate before the first run's cooldown: that is what lets a budget
+  // run plan its total again (train_planned).
+  LrSchedule longer{1.0, 10, 500, "wsd", 0.2};
+  for (std::uint64_t step = 0; step < s.steps_independent_of_total(); ++step) EXPECT_EQ(s.at(step), longer.at(step)) << step;
+  // The cooldown never reaches into the warm-up.
+  LrSchedule short_run{1.0, 10, 12, "wsd", 0.5};
+  EXPECT_EQ(short_run.cooldown_steps(), 2u);
+  EXPECT_DOUBLE_EQ(short_run.at(9), 0.9);
+  EXPECT_DOUBLE_EQ(short_run.at(10), 1.0);
+  EXPECT_DOUBLE_EQ(short_run.at(11), 0.5);
+  EXPECT_THROW(LrSchedule::check_decay("trapezoid"), InputError);
 }
 
 }  // namespace frugal

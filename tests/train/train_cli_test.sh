@@ -11,7 +11,7 @@
 #     model with lexical-match features fine-tunes from it and answers;
 #  5. --time-budget: the planned run (paused at its warm-up's end and planned again) equals a
 #     --steps run of the plan's steps, byte for byte (the calibration and the pause leave no trace
-#     in the model); a stopped run resumes its plan without
+#     in the model); so does a --schedule wsd run, planned again until its cooldown; a stopped run resumes its plan without
 #     calibrating again; --steps beside it caps the plan; a changed budget, or neither option,
 #     exits 2; ELECTRA plans too.
 # Usage: train_cli_test.sh FRUGAL VOCAB_TXT PYTHON WORKDIR
@@ -149,12 +149,25 @@ grep -q '"time_budget"' budget.log || { echo "no time_budget in the summary"; ex
 "$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --steps "$steps" --out budget-steps > /dev/null 2>&1
 cmp budget/model/model.safetensors budget-steps/model/model.safetensors
 echo "$steps planned steps (first plan $("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["first_steps"])' budget/plan.json)): the same weights as --steps $steps --warmup-steps 60"
-set +e
-"$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --time-budget 6 --stop-after 5 --out budget-resumed > /dev/null 2>&1
-rc=$?
-set -e
-[ "$rc" -eq 143 ] || { echo "expected exit code 143 after --stop-after, got $rc"; exit 1; }
-planned=$(plan_steps budget-resumed/plan.json)
+# --schedule wsd: planned again every tenth of the run until the cooldown (the last fifth);
+# every pause before the cooldown's start, and the same weights as the --steps run.
+"$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --schedule wsd --time-budget 6 --out budget-wsd > budget-wsd.log 2>&1 \
+  || { cat budget-wsd.log; exit 1; }
+steps=$(plan_steps budget-wsd/plan.json)
+"$python" - budget-wsd/plan.json <<'PY' || { echo "the wsd run's plans are wrong"; cat budget-wsd/plan.json; exit 1; }
+import json, sys
+p = json.load(open(sys.argv[1]))
+at = [r["at"] for r in p["replans"]]
+n = p["steps"]
+cooldown_start = n - min(round(0.2 * n), n - 60)
+assert at and at[0] == 60 and all(b - a >= 60 for a, b in zip(at, at[1:])), at
+assert at[-1] <= cooldown_start, (at, n)
+# One plan after the warm-up leaves a second pause unless the cooldown starts before step 120.
+assert len(at) >= 2 or cooldown_start < 120, (at, n)
+print(f"wsd: {n} steps, planned again after steps {at}")
+PY
+"$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --schedule wsd --steps "$steps" --out budget-wsd-steps > /dev/null 2>&1
+cmp budget-wsd/model/model.safetensors budget-wsd-steps/model/model.safetensors
 expect_exit_2() {
   set +e
   "$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" "$@" > exit2.log 2>&1
@@ -162,6 +175,15 @@ expect_exit_2() {
   set -e
   [ "$rc" -eq 2 ] || { echo "expected exit code 2 for $*, got $rc"; cat exit2.log; exit 1; }
 }
+expect_exit_2 --cooldown 0.3 --steps 10 --out budget-cooldown  # --cooldown without --schedule wsd
+grep -q "schedule wsd" exit2.log || { echo "no word of --schedule wsd: $(cat exit2.log)"; exit 1; }
+[ ! -e budget-cooldown ] || { echo "a refused run left budget-cooldown"; exit 1; }
+set +e
+"$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --time-budget 6 --stop-after 5 --out budget-resumed > /dev/null 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 143 ] || { echo "expected exit code 143 after --stop-after, got $rc"; exit 1; }
+planned=$(plan_steps budget-resumed/plan.json)
 expect_exit_2 --time-budget 7 --out budget-resumed
 grep -q "planned for --time-budget 6" exit2.log || { echo "no word of the plan's budget: $(cat exit2.log)"; exit 1; }
 "$frugal" --no-progress --threads 1 "${common[@]}" "${budget[@]}" --time-budget 6 --steps 10 --out budget-capped > capped.log 2>&1

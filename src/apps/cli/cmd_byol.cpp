@@ -119,7 +119,7 @@ int run_byol_pretrain(const ByolArgs& a, const GlobalOptions& global) {
       return calibrate_training(throwaway, *data, loss, nullptr, options, nullptr, a.time_budget, total);
     });
     // Not planned again at the warm-up's end: the target's decay follows the total from step 1.
-    result = train_planned(plan, started, a.common.out, true, /*replan=*/false, nullptr, segment);
+    result = train_planned(plan, started, a.common.out, true, /*schedule=*/nullptr, nullptr, segment);
     summary["time_budget"] = plan.to_json();
   } else {
     result = segment(total, warmup_steps_of(a.common, total), 0, false);

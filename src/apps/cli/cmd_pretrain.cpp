@@ -119,7 +119,7 @@ struct CorpusRun {
 };
 
 // Trains `model` for --steps, or for --time-budget by a plan (calibrated on a throwaway copy,
-// then planned again at the warm-up's end: train_planned; the plan goes into
+// then planned again while the schedule allows: train_planned; the plan goes into
 // summary["time_budget"]). Warns of the corpus lines with invalid UTF-8.
 TrainResult train_on_corpus(const CorpusRun& run, Model& model, Clock::time_point started, int rank, nlohmann::json& summary) {
   const auto& args = run.args;
@@ -140,7 +140,8 @@ TrainResult train_on_corpus(const CorpusRun& run, Model& model, Clock::time_poin
       return calibrate_training(*throwaway, data, run.loss, run.evaluates ? &run.evaluate : nullptr, run.trainer_options(1),
                                 run.parallel, args.time_budget, args.steps);
     });
-    result = train_planned(plan, started, args.train.out, rank == 0, /*replan=*/true, run.parallel, segment);
+    const auto schedule = run.trainer_options(plan.steps).lr;  // its decay and cooldown
+    result = train_planned(plan, started, args.train.out, rank == 0, &schedule, run.parallel, segment);
     summary["time_budget"] = plan.to_json();
   } else {
     result = segment(args.steps, warmup_steps_of(args.train, args.steps), 0, false);

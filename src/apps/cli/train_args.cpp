@@ -28,7 +28,14 @@ void add_train_options(CLI::App* cmd, TrainArgs& a, const std::string& out_help,
   cmd->add_option("--lr", a.lr, "Peak learning rate")->capture_default_str()->check(kFinitePositive);
   cmd->add_option("--warmup", a.warmup, "Warm-up as a fraction of the optimizer steps")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--warmup-steps", a.warmup_steps, "Warm-up steps (overrides --warmup)");
-  cmd->add_option("--schedule", a.schedule, "linear, cosine or constant decay after warm-up")->capture_default_str();
+  cmd->add_option("--schedule", a.schedule,
+                  "After warm-up: linear, cosine or no decay (constant), or wsd: the peak, then a linear cooldown over the last "
+                  "--cooldown of the steps (a --time-budget run then plans its length again until the cooldown)")
+      ->capture_default_str();
+  cmd->add_option("--cooldown", a.cooldown, "--schedule wsd: the final decay's share of the steps")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0))
+      ->each([&a](const std::string&) { a.cooldown_given = true; });
   cmd->add_option("--weight-decay", a.weight_decay, "AdamW decay (not on biases / LayerNorm)")->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--clip", a.clip, "Gradient-norm clipping (0: off)")->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--autocast", a.autocast, "none, bf16 (CPU or CUDA) or fp16 (CUDA, loss scaling)")->capture_default_str();
@@ -50,7 +57,9 @@ void add_time_budget_option(CLI::App* cmd, double& seconds, bool replans) {
   cmd->add_option("--time-budget", seconds,
                   std::string("Train for this much wall time: seconds, or with a unit (900, 15m, 2h); the steps are planned by a "
                               "short calibration run") +
-                      (replans ? ", and again at the end of a warm-up of 60 steps or more," : "") +
+                      (replans ? ", and again from the run's own rate at the end of a warm-up of 60 steps or more (--schedule wsd: "
+                                  "also every tenth of the run until its cooldown),"
+                                : "") +
                       " and kept in OUT/plan.json (what a resumed run continues); with --steps, at most that many")
       ->transform(CLI::AsNumberWithUnit(std::map<std::string, double>{{"s", 1}, {"m", 60}, {"min", 60}, {"h", 3600}},
                                         CLI::AsNumberWithUnit::CASE_SENSITIVE))
@@ -79,12 +88,14 @@ std::uint64_t steps_for_epochs(const TrainArgs& a, std::uint64_t epochs, std::si
 
 TrainerOptions trainer_options(const TrainArgs& a, std::uint64_t total_steps, bool evaluates, const GlobalOptions& global) {
   LrSchedule::check_decay(a.schedule);
+  if (a.cooldown_given && a.schedule != "wsd") throw InputError("--cooldown is the final decay of --schedule wsd, not of " + a.schedule);
   TrainerOptions t;
   t.out_dir = a.out;
   t.lr.peak = a.lr;
   t.lr.total_steps = std::max<std::uint64_t>(1, total_steps);
   t.lr.warmup_steps = warmup_steps_of(a, t.lr.total_steps);
   t.lr.decay = a.schedule;
+  t.lr.cooldown = a.cooldown;
   t.weight_decay = a.weight_decay;
   t.grad_accum = a.grad_accum;
   t.clip_norm = a.clip;

@@ -19,16 +19,16 @@ struct TrainArgs {
   std::string out, device = "cpu", autocast = "none", schedule = "linear";
   std::size_t grad_accum = 1, keep = 2;
   std::uint64_t warmup_steps = 0, eval_every = 0, save_every = 0, log_every = 20, seed = 0, stop_after = 0;
-  double lr = 1e-4, warmup = 0.1, weight_decay = 0.01, clip = 1.0;
+  double lr = 1e-4, warmup = 0.1, weight_decay = 0.01, clip = 1.0, cooldown = 0.2;
   int patience = 0;
-  bool no_resume = false, seed_given = false;
+  bool no_resume = false, seed_given = false, cooldown_given = false;
 };
 
 // A finite number > 0 (CLI::PositiveNumber lets NaN through).
 extern const CLI::Validator kFinitePositive;
 
 // --time-budget SECONDS (or 900, 15m, 2h) for the commands that can train for a wall-time budget;
-// `replans`: the command plans again at the warm-up's end (train_planned's replan).
+// `replans`: the command plans again during the run (train_planned with a schedule).
 void add_time_budget_option(CLI::App* cmd, double& seconds, bool replans);
 
 // The plan of a --time-budget run (at most `steps` if > 0), made by `calibrate` (a throwaway
