@@ -225,6 +225,11 @@ TrainResult train_planned(TimeBudgetPlan& plan, std::chrono::steady_clock::time_
       seconds = parallel->sum(seconds) / parallel->world_size();
       elapsed = parallel->sum(elapsed) / parallel->world_size();
     }
+    // Training time only: the plan counts evaluations apart (at the calibration's cost).
+    if (plan.eval_every > 0) {
+      const auto evaluations = static_cast<double>(pause / plan.eval_every - done / plan.eval_every);
+      seconds = std::max(seconds - evaluations * plan.evaluation_s, 0.5 * seconds);
+    }
     // The rate of the latest steps (the VM's speed drifts), over at least a tenth of the plan (a
     // short segment before the cooldown alone would measure its resume more than its steps).
     segments.emplace_back(pause - done, seconds);

@@ -185,6 +185,18 @@ TEST(TimeBudget, WarmUpStableDecayFollowsTheRateTheRunKeeps) {
   EXPECT_NEAR(simulate(p, "linear", 0, [](std::uint64_t step) { return step <= 300 ? 10.0 : 5.0; }).end_s, 170.0, 1e-6);
 }
 
+TEST(TimeBudget, EvaluationsDuringASegmentAreNotTakenForSlowerSteps) {
+  // 10 steps/s and a 2-second evaluation after every 100th step (charged to that step here). The
+  // segments' time includes their evaluations, which the plan counts apart: each plan must see
+  // the training rate, 10 steps/s, not the slower rate of training and evaluating together.
+  TimeBudgetPlan p = plan(100, 0, 10, 2, 100);
+  p.steps = steps_within_budget(p);
+  const auto sim = simulate(p, "wsd", 0, [](std::uint64_t step) { return step % 100 == 0 ? 1.0 / (0.1 + 2.0) : 10.0; });
+  ASSERT_GE(sim.plan.replans.size(), 3u);
+  for (const auto& r : sim.plan.replans) EXPECT_NEAR(r.steps_per_s, 10.0, 1e-6) << "planned again after step " << r.at;
+  EXPECT_LE(sim.end_s, 100.0);
+}
+
 TEST(TimeBudget, AShorterPlanNeverMovesTheCooldownBeforeTheStepsTrained) {
   // From step 301 the machine crawls (0.5 steps/s): after the pause at 400 the budget is spent,
   // but 400 steps at the peak need a total whose cooldown starts at 400 or later: 500 - 100.
