@@ -3,8 +3,8 @@
 # masked-LM run of the 2 x 128 BERT of the budget sweep (models/bert's size and recipe: 128 tokens
 # x 32, lr 1e-3, held-out evaluation at the end) on CORPUS, timed whole process (`time`, libtorch's
 # loading included) and by the command itself (its summary's "seconds"), with the rates planned
-# (the calibration's, and the run's own warm-up's when it planned again) against the rate the run
-# kept (its metrics). SCHEDULE=wsd trains with --schedule wsd: the run plans again every tenth of
+# (the calibration's, and the run's own at its last plan when it planned again) against the rate
+# the run kept (its metrics). SCHEDULE=wsd trains with --schedule wsd: the run plans again every tenth of
 # it until its cooldown ("plans": how many times it planned after the calibration).
 # Usage: bench/time_budget.sh CORPUS HELD_OUT BUDGET...   (env FRUGAL, THREADS (default 2), SCHEDULE (default linear))
 #   CORPUS / HELD_OUT: e.g. `frugal data corpus --source squad-v1.1-dev,squadshifts-new-wiki,tydiqa-goldp-en,newsqa-dev

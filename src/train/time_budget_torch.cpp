@@ -20,7 +20,7 @@ nlohmann::json TimeBudgetPlan::to_json() const {
   return {{"budget_s", budget_s},         {"elapsed_s", elapsed_s},   {"steps_per_s", steps_per_s},
           {"evaluation_s", evaluation_s}, {"eval_every", eval_every}, {"calibration_steps", calibration_steps},
           {"max_steps", max_steps},       {"steps", steps},           {"warmup_steps", warmup_steps},
-          {"first_steps", first_steps},   {"kept_steps_per_s", kept_steps_per_s}, {"replans", history}};
+          {"first_steps", first_steps},   {"kept_steps_per_s", kept_steps_per_s()}, {"replans", history}};
 }
 
 TimeBudgetPlan TimeBudgetPlan::from_json(const nlohmann::json& j, const std::string& where) {
@@ -36,7 +36,6 @@ TimeBudgetPlan TimeBudgetPlan::from_json(const nlohmann::json& j, const std::str
     p.steps = j.at("steps").get<std::uint64_t>();
     p.warmup_steps = j.value("warmup_steps", std::uint64_t{0});
     p.first_steps = j.value("first_steps", std::uint64_t{0});
-    p.kept_steps_per_s = j.value("kept_steps_per_s", 0.0);
     for (const auto& r : j.value("replans", nlohmann::json::array())) {
       p.replans.push_back({r.at("at").get<std::uint64_t>(), r.at("steps_per_s").get<double>(), r.at("steps").get<std::uint64_t>()});
     }
@@ -254,7 +253,6 @@ TrainResult train_planned(TimeBudgetPlan& plan, std::chrono::steady_clock::time_
     // settled() grows with the total, and the plan before kept them.
     while (settled(steps) < pause) ++steps;
     if (plan.first_steps == 0) plan.first_steps = plan.steps;
-    plan.kept_steps_per_s = rest.steps_per_s;
     plan.replans.push_back({pause, rest.steps_per_s, steps});
     spdlog::info("--time-budget {:g} s: steps {}-{} ran at {:.3g} steps/s (calibration {:.3g}): {} steps in all (before {})", plan.budget_s,
                  pause - rate_steps + 1, pause, rest.steps_per_s, plan.steps_per_s, steps, plan.steps);

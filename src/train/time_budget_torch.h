@@ -31,13 +31,14 @@ struct TimeBudgetPlan {
   std::uint64_t steps = 0;          // what the run trains for
   std::uint64_t warmup_steps = 0;   // fixed in steps: the same for every plan of the run
   std::uint64_t first_steps = 0;    // the calibration's plan, when the run planned again
-  double kept_steps_per_s = 0;      // the rate of the run's own steps at its last plan (0: not planned again)
   struct Replan {
     std::uint64_t at = 0;           // paused after this step
     double steps_per_s = 0;         // the rate of the steps since the last pause
     std::uint64_t steps = 0;        // planned from it
   };
   std::vector<Replan> replans;
+  // The rate of the run's own steps at its last plan (0: not planned again).
+  double kept_steps_per_s() const { return replans.empty() ? 0 : replans.back().steps_per_s; }
   bool resumed = false;             // read from OUT/plan.json (not stored)
 
   nlohmann::json to_json() const;

@@ -152,7 +152,7 @@ TEST(TimeBudget, WarmUpStableDecayIsPlannedAgainUntilItsCooldown) {
   ASSERT_EQ(sim.plan.replans.size(), 8u);
   EXPECT_EQ(sim.plan.replans.back().at, 800u);
   EXPECT_EQ(sim.plan.first_steps, 1000u);
-  EXPECT_DOUBLE_EQ(sim.plan.kept_steps_per_s, 1000.0);
+  EXPECT_DOUBLE_EQ(sim.plan.kept_steps_per_s(), 1000.0);
 }
 
 TEST(TimeBudget, LinearDecayIsPlannedAgainOnlyAtTheWarmUpsEnd) {
